@@ -1,0 +1,60 @@
+"""Interaction latency in headless Chromium: slider change → chart redrawn, p50, vs the reference app.
+
+For each app the noise slider (the reference app's only slider) is moved one step with the
+keyboard; the time until the Plotly chart holds new data is recorded. Prints one JSON line with
+p50 of each and their ratio (goal ≤ 2.0 for the synergy lab).
+"""
+
+import time
+
+from playwright.sync_api import sync_playwright
+
+from benchmarks.harness import ROOT, free_port, launch_browser, median, report, serve, stop, wait_for_script
+
+CHANGES = 12
+FIRST_POINT_JS = """(index) => { const gd = document.querySelectorAll('.js-plotly-plot')[index];
+  if (!gd || !gd.data || !gd.data.length) return null; const y = gd.data[gd.data.length - 1].y;
+  if (!y) return null; const text = ArrayBuffer.isView(y) ? Array.from(y.slice(0, 3)).join() : JSON.stringify(y);
+  return text.slice(0, 300); }"""
+
+
+def slider_latencies(browser, url: str, slider_label: str, chart_index: int) -> list[float]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    wait_for_script(page)
+    page.wait_for_selector(".js-plotly-plot")
+    thumb = page.get_by_role("slider", name=slider_label).first
+    latencies = []
+    for i in range(CHANGES):
+        before = page.evaluate(FIRST_POINT_JS, chart_index)
+        thumb.focus()
+        start = time.perf_counter()
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(f"(b) => {{ const v = ({FIRST_POINT_JS})({chart_index}); return v && v !== b; }}", arg=before, timeout=30_000)
+        latencies.append(time.perf_counter() - start)
+        wait_for_script(page)
+    page.close()
+    return latencies
+
+
+def main() -> None:
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        results = {}
+        for name, script, path, label in (
+            ("reference", ROOT / "benchmarks" / "reference_app.py", "", "frequency"),
+            ("synergy", ROOT / "app.py", "synergy", "Noise σ"),
+        ):
+            proc = serve(script, port := free_port())
+            try:
+                results[name] = median(slider_latencies(browser, f"http://127.0.0.1:{port}/{path}", label, 0))
+            finally:
+                stop(proc)
+        browser.close()
+    report("browser_latency", changes=CHANGES, reference_p50_s=round(results["reference"], 3),
+           synergy_p50_s=round(results["synergy"], 3), ratio=round(results["synergy"] / results["reference"], 2),
+           goal="<= 2.0")
+
+
+if __name__ == "__main__":
+    main()

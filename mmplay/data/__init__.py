@@ -1,0 +1,1 @@
+"""Seeded data generators; each returns a dataclass of tensors."""

@@ -1,0 +1,130 @@
+"""Synergy lab (seed: 协同效应): XOR is unsolvable by either modality, solved by their interaction.
+
+Six binary classifiers (see :mod:`mmplay.models.gate_heads`) train side by side on the same
+data with one Adam optimizer over disjoint parameters — one batched step, equivalent to six
+separate runs. Loss per model: ``BCE(ℓ, y)``; the trained sum is ``Σ_models BCE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from mmplay.config import knob
+from mmplay.data.xor import PRESETS, GateSplit, gate_table, make_gate_data
+from mmplay.device import get_device
+from mmplay.info import williams_beer_pid
+from mmplay.metrics import binary_accuracy, binary_nll
+from mmplay.models.gate_heads import MODEL_NAMES, GateModelBank
+from mmplay.train import Snapshot, Trainer
+
+
+@dataclass(frozen=True)
+class Config:
+    preset: str = knob("xor", choices=PRESETS, help="which gate labels the corners")
+    noise: float = knob(0.3, lo=0.0, hi=1.0, help="std of the Gaussian noise around each corner")
+    n_points: int = knob(400, lo=40, hi=4000, help="points in each of the train and test sets")
+    mlp_width: int = knob(8, lo=2, hi=64, help="hidden units of the MLP")
+    lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate, shared by all six models")
+    steps: int = knob(300, lo=1, hi=5000, help="optimizer steps for a headless run")
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
+
+
+@dataclass
+class SynergyRun:
+    """A live run: data, the six models and their trainer (kept across page reruns)."""
+
+    config: Config
+    train: GateSplit
+    test: GateSplit
+    models: GateModelBank
+    trainer: Trainer
+
+
+def build(config: Config, device: torch.device | None = None) -> SynergyRun:
+    """Draw the data, initialise the six models (seeded) and their shared optimizer."""
+    device = device or get_device()
+    train = make_gate_data(config.preset, config.n_points, config.noise, config.seed).to(device)
+    test = make_gate_data(config.preset, config.n_points, config.noise, config.seed + 1).to(device)
+    torch.manual_seed(config.seed)
+    models = GateModelBank(config.mlp_width).to(device)
+    optimizer = torch.optim.Adam(models.parameters(), lr=config.lr)
+    labels = train.y.unsqueeze(1).expand(-1, len(MODEL_NAMES))  # (N, 6)
+
+    def objective(_: int) -> dict[str, torch.Tensor]:
+        logits = models(train.x)  # (N, 6)
+        per_model = F.binary_cross_entropy_with_logits(logits, labels, reduction="none").mean(0)
+        return dict(zip(MODEL_NAMES, per_model))
+
+    def evaluate() -> dict[str, float]:
+        out: dict[str, float] = {}
+        for split_name, split in (("train", train), ("test", test)):
+            logits = models(split.x)
+            for name, acc in zip(MODEL_NAMES, binary_accuracy(logits, split.y).tolist()):
+                out[f"{split_name}_accuracy.{name}"] = acc
+        for name, nll in zip(MODEL_NAMES, binary_nll(models(test.x), test.y).tolist()):
+            out[f"test_loss.{name}"] = nll
+        return out
+
+    trainer = Trainer(objective=objective, optimizer=optimizer, evaluate=evaluate)
+    trainer.step(0)
+    return SynergyRun(config, train, test, models, trainer)
+
+
+def decision_grids(run: SynergyRun, resolution: int = 41, extent: float = 2.5) -> dict[str, np.ndarray]:
+    """``P(y=1 | x, y)`` of each model on a square grid; arrays (resolution, resolution), rows = y."""
+    device = run.train.y.device
+    axis = torch.linspace(-extent, extent, resolution, device=device)
+    gy, gx = torch.meshgrid(axis, axis, indexing="ij")
+    grid = {"a": gx.reshape(-1, 1), "b": gy.reshape(-1, 1)}
+    with torch.no_grad():
+        probs = torch.sigmoid(run.models(grid)).cpu().numpy()  # (R*R, 6)
+    probs = probs.round(3)  # three decimals are plenty on screen and keep the page's JSON small
+    grids = {name: probs[:, i].reshape(resolution, resolution) for i, name in enumerate(MODEL_NAMES)}
+    grids["axis"] = axis.cpu().numpy()
+    return grids
+
+
+def interaction_plane(run: SynergyRun) -> tuple[float, float, float, float]:
+    """Weights ``(w_x, w_y, w_xy, c)`` of the interaction model: boundary ``w·[x,y,xy] + c = 0``."""
+    linear = run.models.models["interaction"].linear
+    w = linear.weight.detach().cpu().reshape(-1).tolist()
+    return w[0], w[1], w[2], float(linear.bias.detach().cpu())
+
+
+def test_points(run: SynergyRun, limit: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``limit`` test points as ``[x, y]`` (n, 2) and their labels (n,), on the CPU."""
+    points = torch.cat([run.test.x["a"], run.test.x["b"]], dim=1)[:limit]
+    return points.cpu().numpy().round(3), run.test.y[:limit].cpu().numpy()
+
+
+def solved_models(metrics: dict[str, dict[str, float]], target: float = 0.98) -> set[str]:
+    """Models whose test accuracy reaches ``target``."""
+    return {name for name, acc in metrics["test_accuracy"].items() if acc >= target}
+
+
+def pid_bits(preset: str) -> dict[str, float]:
+    """Williams–Beer PID of the noise-free gate, in bits."""
+    return williams_beer_pid(gate_table(preset)).as_dict()
+
+
+def metrics_of(snapshot: Snapshot, preset: str) -> dict[str, dict[str, float]]:
+    """Nested metrics for the CLI/export: ``{group: {model: value}}`` plus ``pid_bits``."""
+    nested: dict[str, dict[str, float]] = {}
+    for key, value in snapshot.metrics.items():
+        group, name = key.split(".")
+        nested.setdefault(group, {})[name] = value
+    if snapshot.losses:
+        nested["final_train_loss"] = snapshot.losses
+    nested["pid_bits"] = pid_bits(preset)
+    return nested
+
+
+def run(config: Config) -> dict:
+    """Train ``config.steps`` steps headless; return ``{"config", "metrics"}``."""
+    live = build(config)
+    snapshot = live.trainer.run(config.steps, every=max(config.steps // 10, 1))
+    return {"config": asdict(config), "metrics": metrics_of(snapshot, config.preset)}

@@ -1,0 +1,1 @@
+"""Small nn.Modules: encoders and fusion heads, built from parts passed in."""

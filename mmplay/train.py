@@ -1,0 +1,90 @@
+"""One model-agnostic training loop: ``Trainer.step(n) -> Snapshot``.
+
+The loop knows nothing of Streamlit. Each step computes named losses
+``L = Σ_k L_k`` (one per model or term), back-propagates ``L``, lets ``grad_hooks`` edit the
+gradients (gradient modulation), and takes an optimizer step. After ``n`` steps it evaluates
+the metrics once and returns a :class:`Snapshot`; ``on_step`` callbacks receive it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+Objective = Callable[[int], dict[str, torch.Tensor]]
+Evaluate = Callable[[], dict[str, float]]
+GradHook = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of a run after ``step`` optimizer steps."""
+
+    step: int  # optimizer steps taken so far
+    losses: dict[str, float]  # each named loss, averaged over the steps since the last snapshot
+    metrics: dict[str, float]  # evaluate() at this step
+
+
+@dataclass
+class Trainer:
+    """Runs ``objective`` with ``optimizer``; keeps the history of snapshots.
+
+    Args:
+        objective: ``step -> {name: scalar loss}``; the gradient is taken of their sum.
+        optimizer: any ``torch.optim.Optimizer`` over the trained parameters.
+        evaluate: ``() -> {name: float}``, called once per snapshot (no gradients).
+        grad_hooks: called after ``backward`` and before ``optimizer.step``.
+        on_step: called with each new snapshot.
+    """
+
+    objective: Objective
+    optimizer: torch.optim.Optimizer
+    evaluate: Evaluate = dict
+    grad_hooks: Sequence[GradHook] = ()
+    on_step: Sequence[Callable[[Snapshot], None]] = ()
+    steps_done: int = 0
+    history: list[Snapshot] = field(default_factory=list)
+
+    def step(self, n: int = 1) -> Snapshot:
+        """Take ``n`` optimizer steps, then evaluate and record one snapshot."""
+        sums: dict[str, torch.Tensor] = {}
+        for _ in range(n):
+            losses = self.objective(self.steps_done)
+            self.optimizer.zero_grad(set_to_none=True)
+            torch.stack(list(losses.values())).sum().backward()
+            for hook in self.grad_hooks:
+                hook(self.steps_done)
+            self.optimizer.step()
+            self.steps_done += 1
+            for name, value in losses.items():
+                sums[name] = sums.get(name, 0.0) + value.detach()
+        mean_losses = {k: float(v) / max(n, 1) for k, v in sums.items()}
+        with torch.no_grad():
+            metrics = self.evaluate()
+        snapshot = Snapshot(self.steps_done, mean_losses, metrics)
+        self.history.append(snapshot)
+        for callback in self.on_step:
+            callback(snapshot)
+        return snapshot
+
+    def run(self, total_steps: int, every: int) -> Snapshot:
+        """Train to ``total_steps`` with a snapshot each ``every`` steps; return the last."""
+        snapshot = self.history[-1] if self.history else None
+        while self.steps_done < total_steps:
+            snapshot = self.step(min(every, total_steps - self.steps_done))
+        if snapshot is None:
+            snapshot = self.step(0)
+        return snapshot
+
+
+def history_rows(history: Sequence[Snapshot]) -> list[dict[str, float]]:
+    """Snapshots as flat rows ``{"step", "loss.<name>", <metric>: value}`` for tables and CSV."""
+    rows = []
+    for snap in history:
+        row: dict[str, float] = {"step": snap.step}
+        row.update({f"loss.{k}": v for k, v in snap.losses.items()})
+        row.update(snap.metrics)
+        rows.append(row)
+    return rows

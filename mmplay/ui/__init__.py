@@ -1,0 +1,1 @@
+"""The only place that imports Streamlit: controls, live training panel, URL state, export."""

@@ -1,0 +1,42 @@
+"""Widgets generated from a Config's fields (their ``knob`` ranges and choices)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import streamlit as st
+
+C = TypeVar("C")
+
+
+def _widget(field: dataclasses.Field, label: str, key: str) -> Any:
+    meta = field.metadata
+    help_text = meta.get("help") or None
+    if meta.get("choices"):
+        return st.selectbox(label, meta["choices"], key=key, help=help_text)
+    if isinstance(field.default, bool):
+        return st.toggle(label, key=key, help=help_text)
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if isinstance(field.default, int) and (hi is None or hi - lo > 10_000):
+        return st.number_input(label, min_value=lo, max_value=hi, step=1, key=key, help=help_text)
+    if isinstance(field.default, int):
+        return st.slider(label, min_value=int(lo), max_value=int(hi), step=1, key=key, help=help_text)
+    return st.slider(label, min_value=float(lo), max_value=float(hi), key=key, help=help_text,
+                     step=float(meta.get("step") or (hi - lo) / 100))
+
+
+def config_controls(cls: type[C], initial: C, labels: Mapping[str, str], key: str) -> C:
+    """Draw one widget per field named in ``labels`` (in order); other fields keep ``initial``.
+
+    Widget state starts from ``initial`` (the URL's config) the first time the page runs.
+    """
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values = dataclasses.asdict(initial)
+    for name, label in labels.items():
+        state_key = f"{key}.{name}"
+        if state_key not in st.session_state:
+            st.session_state[state_key] = values[name]
+        values[name] = _widget(fields[name], label, state_key)
+    return cls(**values)

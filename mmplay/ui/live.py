@@ -1,0 +1,110 @@
+"""The shared training controls: Play / Pause / Step / Reset and a live panel.
+
+Design: each tick of an ``st.fragment(run_every=…)`` advances the run by k steps on the
+script thread and redraws only the panel. No worker threads: ``st.*`` is never called off the
+script thread, Pause acts at the next tick boundary (a tick is a few milliseconds of
+training), and a closed tab simply stops ticking. The fragment runs only while playing, and
+each tick holds one of the server's training slots (see :mod:`mmplay.ui.runtime`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+import streamlit as st
+
+from mmplay.ui.runtime import training_slot
+
+SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick
+
+
+class Steppable(Protocol):
+    """What the panel trains: a run holding a ``trainer`` with ``step(n)`` and ``steps_done``."""
+
+    trainer: Any
+
+
+R = TypeVar("R", bound=Steppable)
+
+
+@dataclass
+class LiveState(Generic[R]):
+    """Per-session state of one lab's run (kept in ``st.session_state``)."""
+
+    config: Any
+    run: R
+    playing: bool = False
+
+
+def live_state(key: str, config: Any, build: Callable[[Any], R]) -> LiveState[R]:
+    """This session's run for ``config``; a changed config starts a fresh (paused) run."""
+    state: LiveState[R] | None = st.session_state.get(key)
+    if state is None or state.config != config:
+        state = LiveState(config=config, run=build(config))
+        st.session_state[key] = state
+    return state
+
+
+def _reset(key: str, build: Callable[[Any], R]) -> None:
+    state: LiveState[R] = st.session_state[key]
+    st.session_state[key] = LiveState(config=state.config, run=build(state.config))
+
+
+def _step(key: str, speed_key: str) -> None:
+    state: LiveState[R] = st.session_state[key]
+    state.playing = False
+    with training_slot() as ok:
+        if ok:
+            state.run.trainer.step(int(st.session_state.get(speed_key, 20)))
+
+
+def _set_playing(key: str, playing: bool) -> None:
+    # Idempotent on purpose: a fragment tick queued before the click can replay its trigger.
+    st.session_state[key].playing = playing
+
+
+def training_panel(
+    key: str,
+    state: LiveState[R],
+    build: Callable[[Any], R],
+    render: Callable[[R], None],
+    *,
+    max_steps: int,
+    interval_s: float = 0.3,
+    default_speed: int = 20,
+) -> None:
+    """Controls row plus the live panel drawn by ``render(run)``; trains while playing."""
+    speed_key = f"{key}.speed"
+    cols = st.columns([1, 1, 1, 2, 2])
+    if state.playing:
+        cols[0].button("⏸ Pause", key=f"{key}.pause", on_click=_set_playing, args=(key, False), type="primary",
+                       width="stretch")
+    else:
+        cols[0].button("▶ Play", key=f"{key}.play", on_click=_set_playing, args=(key, True), type="primary",
+                       width="stretch")
+    cols[1].button("⏭ Step", key=f"{key}.step", on_click=_step, args=(key, speed_key), width="stretch")
+    cols[2].button("↺ Reset", key=f"{key}.reset", on_click=_reset, args=(key, build), width="stretch")
+    cols[3].select_slider("steps per tick", SPEEDS, value=default_speed, key=speed_key, label_visibility="collapsed",
+                          help="optimizer steps per screen update")
+    cols[4].caption(f"← steps per tick · stops at step {max_steps}")
+
+    @st.fragment(run_every=interval_s if state.playing else None)
+    def live() -> None:
+        current: LiveState[R] = st.session_state[key]
+        trainer = current.run.trainer
+        if current.playing:
+            with training_slot() as ok:
+                if ok:
+                    trainer.step(min(int(st.session_state[speed_key]), max_steps - trainer.steps_done))
+                else:
+                    st.caption("The server is busy with other students' runs — this tick waited.")
+            if trainer.steps_done >= max_steps:
+                current.playing = False
+                st.rerun(scope="app")
+        status = "training…" if current.playing else "paused"
+        st.markdown(f"**Step {trainer.steps_done}** · {status}")
+        render(current.run)
+
+    live()

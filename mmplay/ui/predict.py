@@ -1,0 +1,40 @@
+""""Predict first": the user commits to a guess before training, the page grades it after."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import streamlit as st
+
+
+def predict_first(key: str, question: str, options: Mapping[str, str]) -> set[str] | None:
+    """Ask ``question`` with a multiselect of ``options`` ({value: label}) until locked in.
+
+    Returns:
+        The locked-in prediction, or ``None`` while the user has not committed.
+    """
+    locked: set[str] | None = st.session_state.get(f"{key}.locked")
+    if locked is not None:
+        return locked
+    with st.container(border=True):
+        st.markdown(f"**🤔 Predict first:** {question}")
+        choice = st.multiselect("Your prediction", list(options), format_func=options.get, key=f"{key}.choice")
+        if st.button("Lock in my prediction", key=f"{key}.lock"):
+            st.session_state[f"{key}.locked"] = set(choice)
+            st.rerun()
+    return None
+
+
+def grade_prediction(key: str, predicted: set[str], actual: Collection[str], options: Mapping[str, str]) -> None:
+    """Say which of the user's picks were right, next to what actually happened."""
+    actual = set(actual)
+    right = len(options) - len(predicted ^ actual)
+    names = lambda values: ", ".join(options[v] for v in options if v in values) or "none"  # noqa: E731
+    message = (
+        f"You predicted: **{names(predicted)}**. Actually solved: **{names(actual)}**. "
+        f"You were right about {right} of {len(options)}."
+    )
+    (st.success if predicted == actual else st.info)(message, icon="🎯")
+    if st.button("Predict again", key=f"{key}.again"):
+        st.session_state.pop(f"{key}.locked", None)
+        st.rerun()

@@ -1,0 +1,72 @@
+"""Process-wide runtime: torch threads set once, a bound on concurrent training, the badge.
+
+Many students share one server, so each training tick runs with few torch threads and at
+most ``MMPLAY_MAX_TRAINING`` ticks run at once (default: the number of CPU cores).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+
+import streamlit as st
+
+
+@st.cache_resource
+def configure_torch() -> int:
+    """Set torch's intra-op threads once per process (``MMPLAY_TORCH_THREADS``, default 1)."""
+    import torch
+
+    threads = int(os.environ.get("MMPLAY_TORCH_THREADS", "1"))
+    torch.set_num_threads(max(1, threads))
+    return torch.get_num_threads()
+
+
+@st.cache_resource
+def _training_slots() -> threading.BoundedSemaphore:
+    limit = int(os.environ.get("MMPLAY_MAX_TRAINING", str(os.cpu_count() or 1)))
+    return threading.BoundedSemaphore(max(1, limit))
+
+
+@contextlib.contextmanager
+def training_slot(timeout_s: float = 0.5) -> Iterator[bool]:
+    """Hold one of the server's training slots; yields ``False`` if none freed in time."""
+    slots = _training_slots()
+    acquired = slots.acquire(timeout=timeout_s)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            slots.release()
+
+
+def _warm_up() -> None:
+    import mmplay.labs.synergy  # noqa: F401  (imports torch and the lab code)
+
+    configure_torch()
+
+
+@st.cache_resource
+def start_warm_up() -> threading.Thread:
+    """Import torch and the labs in the background once per process, off the home page's path."""
+    thread = threading.Thread(target=_warm_up, name="mmplay-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def device_badge() -> None:
+    """Show the compute device in the sidebar (``loading…`` until torch is imported)."""
+    if "torch" not in sys.modules:
+        st.sidebar.caption("Device: starting…")
+        return
+    from mmplay.device import describe_device
+
+    try:
+        label = describe_device()
+    except (RuntimeError, ValueError) as err:
+        st.sidebar.error(f"Device setting problem: {err}")
+        return
+    st.sidebar.markdown(f"**Device:** `{label}`")

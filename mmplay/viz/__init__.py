@@ -1,0 +1,1 @@
+"""Pure figure builders: lab results in, ``plotly.graph_objects.Figure`` out."""

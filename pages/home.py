@@ -1,0 +1,36 @@
+"""Home: what multimodal learning is made of, and a door to every lab."""
+
+import streamlit as st
+
+from mmplay.ui.catalog import LABS, PLANNED
+
+st.title("🎛️ mmplay — a playground for multimodal learning")
+st.markdown(
+    "Press **Play**, move a slider, and watch small PyTorch models learn from two modalities at once. "
+    "Every number on these pages is computed live, from a seed you can change — nothing is drawn from memory."
+)
+
+st.subheader("Why combine modalities at all?")
+st.markdown(
+    "**Synergy** — two observers who each see one coordinate of an XOR task can do no better than a coin "
+    "flip; together, with the interaction feature *x·y*, they are perfect. 1 + 1 > 2."
+)
+
+pillars = {
+    "Representation & alignment": "Turn each modality into vectors, then make the two spaces speak one language "
+    "(Procrustes, contrastive learning).",
+    "Fusion": "Combine the evidence: add logits, multiply or mix experts, let one modality attend to the other.",
+    "Robustness": "Real data is noisy, lopsided and incomplete: gate, rebalance, and survive missing inputs.",
+}
+cols = st.columns(len(pillars))
+for col, (pillar, text) in zip(cols, pillars.items()):
+    with col.container(border=True):
+        st.markdown(f"### {pillar}\n{text}")
+
+st.subheader("Labs")
+for lab in LABS:
+    with st.container(border=True):
+        st.page_link(f"pages/{lab.slug}.py", label=f"**{lab.title}** — {lab.question}", icon=lab.icon)
+        st.caption(lab.pillar)
+if PLANNED:
+    st.markdown("**Coming next:** " + " · ".join(f"{title} ({pillar})" for pillar, title, _ in PLANNED))

@@ -1,0 +1,97 @@
+"""Synergy lab page: six models on the XOR corners, live."""
+
+import streamlit as st
+
+from mmplay.labs import synergy as lab
+from mmplay.train import history_rows
+from mmplay.ui.controls import config_controls
+from mmplay.ui.export import export_button, export_zip
+from mmplay.ui.live import live_state, training_panel
+from mmplay.ui.page import lab_header
+from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.url_state import config_from_url, write_url
+from mmplay.viz import synergy as viz
+
+MAX_STEPS = 1000
+
+
+@st.cache_data
+def pid_figure(preset: str):
+    return viz.pid_figure(lab.pid_bits(preset))
+
+
+lab_header(
+    "synergy",
+    "Synergy: when 1 + 1 > 2",
+    "Each modality alone is a coin flip on XOR; the interaction x·y makes it linearly separable.",
+)
+initial = config_from_url(lab.Config)
+with st.sidebar:
+    st.header("Data & models")
+    config = config_controls(
+        lab.Config,
+        initial,
+        {"preset": "Task", "noise": "Noise σ", "n_points": "Points per split", "mlp_width": "MLP width",
+         "lr": "Learning rate", "seed": "Seed"},
+        key="synergy",
+    )
+write_url(config)
+state = live_state("synergy.run", config, lab.build)
+prediction = predict_first(
+    "synergy.predict",
+    f"on the **{config.preset}** task, which models will reach ≥ 98 % test accuracy?",
+    viz.MODEL_LABELS,
+)
+
+
+def figures(run: lab.SynergyRun, lifted: bool = True) -> dict:
+    metrics = lab.metrics_of(run.trainer.history[-1], run.config.preset)
+    points, labels = lab.test_points(run)
+    rows = history_rows(run.trainer.history[1:])
+    figs = {
+        "boundaries": viz.boundaries_figure(lab.decision_grids(run), points, labels, metrics["test_accuracy"]),
+        "accuracy": viz.accuracy_figure(metrics["train_accuracy"], metrics["test_accuracy"]),
+        "loss": viz.loss_figure([r["step"] for r in rows],
+                                {n: [r[f"loss.{n}"] for r in rows] for n in viz.MODEL_LABELS if rows}),
+    }
+    if lifted:
+        figs["lifted"] = viz.lifted_figure(points, labels, lab.interaction_plane(run))
+    return figs
+
+
+def render(run: lab.SynergyRun) -> None:
+    metrics = lab.metrics_of(run.trainer.history[-1], run.config.preset)
+    cards = st.columns(len(viz.MODEL_LABELS))
+    for card, (name, label) in zip(cards, viz.MODEL_LABELS.items()):
+        card.metric(label, f"{metrics['test_accuracy'][name]:.1%}", help="test accuracy")
+    show_3d = st.session_state.get("synergy.show3d", False) and not st.session_state["synergy.run"].playing
+    figs = figures(run, lifted=show_3d)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(figs["boundaries"], key="synergy.boundaries")
+    right.plotly_chart(figs["accuracy"], key="synergy.accuracy")
+    right.plotly_chart(figs["loss"], key="synergy.loss")
+    if not st.toggle("Show the lifted 3-D space (x, y, x·y)", key="synergy.show3d",
+                     help="A WebGL scene: heavy on slow machines, so it is drawn on demand."):
+        return
+    if show_3d:
+        st.plotly_chart(figs["lifted"], key="synergy.lifted")
+    else:
+        st.caption("The 3-D view redraws when you pause (it is heavy to redraw on every tick).")
+    if prediction is not None and run.trainer.steps_done > 0:
+        grade_prediction("synergy.predict", prediction, lab.solved_models(metrics), viz.MODEL_LABELS)
+
+
+training_panel("synergy.run", state, lab.build, render, max_steps=MAX_STEPS)
+
+st.subheader("Where is the information? (partial information decomposition)")
+pid = lab.pid_bits(config.preset)
+left, right = st.columns([2, 3])
+left.plotly_chart(pid_figure(config.preset), key="synergy.pid")
+right.markdown(
+    f"For the noise-free **{config.preset}** gate: redundancy **{pid['redundancy']:.3f}** bits, unique to A "
+    f"**{pid['unique_a']:.3f}**, unique to B **{pid['unique_b']:.3f}**, synergy **{pid['synergy']:.3f}** bits "
+    "(Williams–Beer I_min). Synergy is information that neither modality holds alone — only the pair does. "
+    "XOR is pure synergy: 1 bit, and nothing anywhere else."
+)
+export_button("synergy", lambda: export_zip("synergy", config, history_rows(state.run.trainer.history),
+                                            figures(state.run)), key="synergy.export")

@@ -1,0 +1,73 @@
+"""Every page renders in Streamlit's AppTest without an exception; controls do what they say."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mmplay.ui.catalog import LABS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def page(name: str, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def test_app_entry_point_renders_home_with_a_link_to_every_lab():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("mmplay" in t.value for t in at.title)
+    links = [link.proto.page for link in at.get("page_link")]
+    assert sorted(links) == sorted(lab.slug for lab in LABS)
+
+
+def test_synergy_renders_and_step_changes_metrics():
+    at = page("synergy").run()
+    assert not at.exception
+    before = [m.value for m in at.metric]
+    assert len(before) == 6
+    at.button(key="synergy.run.step").click().run()
+    assert not at.exception
+    after = [m.value for m in at.metric]
+    assert after != before
+
+
+def test_synergy_play_trains_and_pause_stops():
+    at = page("synergy").run()
+    at.button(key="synergy.run.play").click().run()
+    assert not at.exception
+    assert "Step 10" in " ".join(m.value for m in at.markdown)
+    at.button(key="synergy.run.pause").click().run()
+    assert at.session_state["synergy.run"].playing is False
+    assert at.button(key="synergy.run.play")
+
+
+def test_synergy_reads_its_config_from_the_url():
+    at = page("synergy", preset="and", noise="0.2").run()
+    assert not at.exception
+    assert at.selectbox(key="synergy.preset").value == "and"
+    assert at.slider(key="synergy.noise").value == pytest.approx(0.2)
+    assert not at.warning
+
+
+def test_bad_url_values_fall_back_with_a_notice():
+    at = page("synergy", noise="abc", preset="nand").run()
+    assert not at.exception
+    assert at.warning and "noise" in at.warning[0].value
+    assert at.slider(key="synergy.noise").value == pytest.approx(0.3)
+    assert at.selectbox(key="synergy.preset").value == "xor"
+
+
+def test_predict_first_locks_in_and_grades():
+    at = page("synergy").run()
+    at.multiselect(key="synergy.predict.choice").select("interaction").select("mlp").run()
+    at.button(key="synergy.predict.lock").click().run()
+    for _ in range(3):
+        at.button(key="synergy.run.step").click().run()
+    assert not at.exception
+    text = " ".join(s.value for s in [*at.success, *at.info])
+    assert "You predicted" in text
