@@ -30,7 +30,11 @@ def slider_latencies(browser, url: str, slider_label: str, chart_index: int) -> 
         thumb.focus()
         start = time.perf_counter()
         page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        page.wait_for_function(f"(b) => {{ const v = ({FIRST_POINT_JS})({chart_index}); return v && v !== b; }}", arg=before, timeout=30_000)
+        page.wait_for_function(
+            f"(b) => {{ const v = ({FIRST_POINT_JS})({chart_index}); return v && v !== b; }}",
+            arg=before,
+            timeout=30_000,
+        )
         latencies.append(time.perf_counter() - start)
         wait_for_script(page)
     page.close()
@@ -51,9 +55,14 @@ def main() -> None:
             finally:
                 stop(proc)
         browser.close()
-    report("browser_latency", changes=CHANGES, reference_p50_s=round(results["reference"], 3),
-           synergy_p50_s=round(results["synergy"], 3), ratio=round(results["synergy"] / results["reference"], 2),
-           goal="<= 2.0")
+    report(
+        "browser_latency",
+        changes=CHANGES,
+        reference_p50_s=round(results["reference"], 3),
+        synergy_p50_s=round(results["synergy"], 3),
+        ratio=round(results["synergy"] / results["reference"], 2),
+        goal="<= 2.0",
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,9 @@ def flatten(tree: dict, prefix: str = "") -> dict[str, float]:
 
 def cli_metrics(lab: str, device: str) -> dict[str, float]:
     env = {**os.environ, "MMPLAY_DEVICE": device}
-    out = subprocess.run([sys.executable, "-m", "mmplay", "run", lab, "--json"], env=env, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "mmplay", "run", lab, "--json"], env=env, capture_output=True, text=True, check=True
+    ).stdout
     return flatten(json.loads(out)["metrics"])
 
 

@@ -44,10 +44,25 @@ def free_port() -> int:
 def serve(script: Path, port: int, timeout_s: float = 60) -> subprocess.Popen:
     """Start ``streamlit run script`` on ``port``; return once its health check answers."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "MMPLAY_TORCH_THREADS": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "MMPLAY_TORCH_THREADS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -88,8 +103,12 @@ def wait_for_script(page, timeout_ms: int = 60_000) -> None:
 
 def report(name: str, **fields) -> None:
     """Print one JSON line with the machine and date."""
-    line = {"benchmark": name, "machine": f"{platform.machine()} {os.cpu_count()} cores",
-            "date": time.strftime("%Y-%m-%d"), **fields}
+    line = {
+        "benchmark": name,
+        "machine": f"{platform.machine()} {os.cpu_count()} cores",
+        "date": time.strftime("%Y-%m-%d"),
+        **fields,
+    }
     print(json.dumps(line))
 
 

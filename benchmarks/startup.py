@@ -33,8 +33,13 @@ def main() -> None:
         reference = median([time_to_first_page(browser, ROOT / "benchmarks" / "reference_app.py") for _ in range(RUNS)])
         ours = median([time_to_first_page(browser, ROOT / "app.py") for _ in range(RUNS)])
         browser.close()
-    report("startup", reference_s=round(reference, 2), app_s=round(ours, 2), ratio=round(ours / reference, 2),
-           goal="<= 1.5")
+    report(
+        "startup",
+        reference_s=round(reference, 2),
+        app_s=round(ours, 2),
+        ratio=round(ours / reference, 2),
+        goal="<= 1.5",
+    )
 
 
 if __name__ == "__main__":

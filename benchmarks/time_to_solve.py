@@ -46,9 +46,15 @@ def main() -> None:
             browser.close()
     finally:
         stop(proc)
-    report("time_to_solve", runs=RUNS, interaction_median_s=round(median([t[0] for t in times]), 2),
-           mlp_median_s=round(median([t[1] for t in times]), 2), goal_interaction_s=0.3, goal_mlp_s=1.0,
-           tf_playground_anchor_s=1.05)
+    report(
+        "time_to_solve",
+        runs=RUNS,
+        interaction_median_s=round(median([t[0] for t in times]), 2),
+        mlp_median_s=round(median([t[1] for t in times]), 2),
+        goal_interaction_s=0.3,
+        goal_mlp_s=1.0,
+        tf_playground_anchor_s=1.05,
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,13 @@ def main() -> None:
     bare_loop(config), trainer_loop(config)  # warm-up
     bare = max(bare_loop(config) for _ in range(REPEATS))
     ours = max(trainer_loop(config) for _ in range(REPEATS))
-    report("train_overhead", bare_steps_per_s=round(bare, 1), trainer_steps_per_s=round(ours, 1),
-           ratio=round(ours / bare, 3), goal=">= 0.8")
+    report(
+        "train_overhead",
+        bare_steps_per_s=round(bare, 1),
+        trainer_steps_per_s=round(ours, 1),
+        ratio=round(ours / bare, 3),
+        goal=">= 0.8",
+    )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,14 @@ with st.sidebar:
     config = config_controls(
         lab.Config,
         initial,
-        {"preset": "Task", "noise": "Noise σ", "n_points": "Points per split", "mlp_width": "MLP width",
-         "lr": "Learning rate", "seed": "Seed"},
+        {
+            "preset": "Task",
+            "noise": "Noise σ",
+            "n_points": "Points per split",
+            "mlp_width": "MLP width",
+            "lr": "Learning rate",
+            "seed": "Seed",
+        },
         key="synergy",
     )
 write_url(config)
@@ -51,8 +57,9 @@ def figures(run: lab.SynergyRun, lifted: bool = True) -> dict:
     figs = {
         "boundaries": viz.boundaries_figure(lab.decision_grids(run), points, labels, metrics["test_accuracy"]),
         "accuracy": viz.accuracy_figure(metrics["train_accuracy"], metrics["test_accuracy"]),
-        "loss": viz.loss_figure([r["step"] for r in rows],
-                                {n: [r[f"loss.{n}"] for r in rows] for n in viz.MODEL_LABELS if rows}),
+        "loss": viz.loss_figure(
+            [r["step"] for r in rows], {n: [r[f"loss.{n}"] for r in rows] for n in viz.MODEL_LABELS if rows}
+        ),
     }
     if lifted:
         figs["lifted"] = viz.lifted_figure(points, labels, lab.interaction_plane(run))
@@ -70,15 +77,17 @@ def render(run: lab.SynergyRun) -> None:
     left.plotly_chart(figs["boundaries"], key="synergy.boundaries")
     right.plotly_chart(figs["accuracy"], key="synergy.accuracy")
     right.plotly_chart(figs["loss"], key="synergy.loss")
-    if not st.toggle("Show the lifted 3-D space (x, y, x·y)", key="synergy.show3d",
-                     help="A WebGL scene: heavy on slow machines, so it is drawn on demand."):
-        return
-    if show_3d:
-        st.plotly_chart(figs["lifted"], key="synergy.lifted")
-    else:
-        st.caption("The 3-D view redraws when you pause (it is heavy to redraw on every tick).")
     if prediction is not None and run.trainer.steps_done > 0:
         grade_prediction("synergy.predict", prediction, lab.solved_models(metrics), viz.MODEL_LABELS)
+    st.toggle(
+        "Show the lifted 3-D space (x, y, x·y)",
+        key="synergy.show3d",
+        help="A WebGL scene: heavy on slow machines, so it is drawn on demand and only while paused.",
+    )
+    if show_3d:
+        st.plotly_chart(figs["lifted"], key="synergy.lifted")
+    elif st.session_state.get("synergy.show3d"):
+        st.caption("The 3-D view redraws when you pause (it is heavy to redraw on every tick).")
 
 
 training_panel("synergy.run", state, lab.build, render, max_steps=MAX_STEPS)
@@ -93,5 +102,8 @@ right.markdown(
     "(Williams–Beer I_min). Synergy is information that neither modality holds alone — only the pair does. "
     "XOR is pure synergy: 1 bit, and nothing anywhere else."
 )
-export_button("synergy", lambda: export_zip("synergy", config, history_rows(state.run.trainer.history),
-                                            figures(state.run)), key="synergy.export")
+export_button(
+    "synergy",
+    lambda: export_zip("synergy", config, history_rows(state.run.trainer.history), figures(state.run)),
+    key="synergy.export",
+)

@@ -12,12 +12,20 @@ from mmplay.cli import main, parse_settings
 def test_module_entry_point_prints_one_json_object():
     out = subprocess.run(
         [sys.executable, "-m", "mmplay", "run", "synergy", "--steps", "40", "--json"],
-        capture_output=True, text=True, check=True, timeout=120,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     ).stdout
     payload = json.loads(out)
     assert payload["lab"] == "synergy" and payload["config"]["steps"] == 40
     assert set(payload["metrics"]["test_accuracy"]) == {
-        "a_only", "b_only", "late_sum", "linear_concat", "interaction", "mlp"
+        "a_only",
+        "b_only",
+        "late_sum",
+        "linear_concat",
+        "interaction",
+        "mlp",
     }
     assert set(payload["metrics"]["pid_bits"]) == {"redundancy", "unique_a", "unique_b", "synergy"}
 

@@ -56,6 +56,9 @@ def test_a_hook_that_zeroes_gradients_freezes_the_model():
         for p in model.parameters():
             p.grad.zero_()
 
-    Trainer(lambda _: {"mse": ((model(x).squeeze(-1) - y) ** 2).mean()},
-            torch.optim.SGD(model.parameters(), lr=0.1), grad_hooks=[freeze]).step(5)
+    Trainer(
+        lambda _: {"mse": ((model(x).squeeze(-1) - y) ** 2).mean()},
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        grad_hooks=[freeze],
+    ).step(5)
     assert torch.equal(model.weight, before)

@@ -15,8 +15,13 @@ class LabEntry:
 
 
 LABS = (
-    LabEntry("synergy", "Synergy (XOR)", "✖️", "Why combine",
-             "Can two modalities that are each useless (50 %) be perfect together?"),
+    LabEntry(
+        "synergy",
+        "Synergy (XOR)",
+        "✖️",
+        "Why combine",
+        "Can two modalities that are each useless (50 %) be perfect together?",
+    ),
 )
 
 PLANNED = (

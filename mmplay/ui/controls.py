@@ -23,8 +23,14 @@ def _widget(field: dataclasses.Field, label: str, key: str) -> Any:
         return st.number_input(label, min_value=lo, max_value=hi, step=1, key=key, help=help_text)
     if isinstance(field.default, int):
         return st.slider(label, min_value=int(lo), max_value=int(hi), step=1, key=key, help=help_text)
-    return st.slider(label, min_value=float(lo), max_value=float(hi), key=key, help=help_text,
-                     step=float(meta.get("step") or (hi - lo) / 100))
+    return st.slider(
+        label,
+        min_value=float(lo),
+        max_value=float(hi),
+        key=key,
+        help=help_text,
+        step=float(meta.get("step") or (hi - lo) / 100),
+    )
 
 
 def config_controls(cls: type[C], initial: C, labels: Mapping[str, str], key: str) -> C:

@@ -79,15 +79,23 @@ def training_panel(
     speed_key = f"{key}.speed"
     cols = st.columns([1, 1, 1, 2, 2])
     if state.playing:
-        cols[0].button("⏸ Pause", key=f"{key}.pause", on_click=_set_playing, args=(key, False), type="primary",
-                       width="stretch")
+        cols[0].button(
+            "⏸ Pause", key=f"{key}.pause", on_click=_set_playing, args=(key, False), type="primary", width="stretch"
+        )
     else:
-        cols[0].button("▶ Play", key=f"{key}.play", on_click=_set_playing, args=(key, True), type="primary",
-                       width="stretch")
+        cols[0].button(
+            "▶ Play", key=f"{key}.play", on_click=_set_playing, args=(key, True), type="primary", width="stretch"
+        )
     cols[1].button("⏭ Step", key=f"{key}.step", on_click=_step, args=(key, speed_key), width="stretch")
     cols[2].button("↺ Reset", key=f"{key}.reset", on_click=_reset, args=(key, build), width="stretch")
-    cols[3].select_slider("steps per tick", SPEEDS, value=default_speed, key=speed_key, label_visibility="collapsed",
-                          help="optimizer steps per screen update")
+    cols[3].select_slider(
+        "steps per tick",
+        SPEEDS,
+        value=default_speed,
+        key=speed_key,
+        label_visibility="collapsed",
+        help="optimizer steps per screen update",
+    )
     cols[4].caption(f"← steps per tick · stops at step {max_steps}")
 
     @st.fragment(run_every=interval_s if state.playing else None)

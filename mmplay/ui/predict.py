@@ -1,4 +1,4 @@
-""""Predict first": the user commits to a guess before training, the page grades it after."""
+""" "Predict first": the user commits to a guess before training, the page grades it after."""
 
 from __future__ import annotations
 

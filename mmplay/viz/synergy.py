@@ -26,8 +26,7 @@ def _panel_axes(index: int, cols: int = 3, rows: int = 2, gap: float = 0.05) -> 
     x0, y1 = col * (width + gap), 1 - row * (height + 2.5 * gap)
     suffix = "" if index == 0 else str(index + 1)
     x_axis = {"domain": [x0, x0 + width], "showticklabels": False, "anchor": f"y{suffix}"}
-    y_axis = {"domain": [y1 - height, y1], "showticklabels": False, "anchor": f"x{suffix}",
-              "scaleanchor": f"x{suffix}"}
+    y_axis = {"domain": [y1 - height, y1], "showticklabels": False, "anchor": f"x{suffix}", "scaleanchor": f"x{suffix}"}
     return x_axis, y_axis
 
 
@@ -52,17 +51,52 @@ def boundaries_figure(
         layout[f"xaxis{suffix}"] = {**x_axis, "range": extent}
         layout[f"yaxis{suffix}"] = {**y_axis, "range": extent}
         refs = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
-        traces.append(go.Heatmap(x=axis, y=axis, z=grids[name], zmin=0, zmax=1, colorscale=DIVERGING,
-                                 showscale=False, hoverinfo="skip", **refs))
-        traces.append(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", showlegend=False,
-                                 marker={"color": labels, "colorscale": [[0, CLASS_COLORS[0]], [1, CLASS_COLORS[1]]],
-                                         "cmin": 0, "cmax": 1, "size": 4, "line": {"width": 0.5, "color": "white"}},
-                                 hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<extra></extra>", **refs))
-        titles.append({"text": f"<b>{MODEL_LABELS[name]}</b> · {test_accuracy.get(name, 0.0):.0%}",
-                       "x": sum(x_axis["domain"]) / 2, "y": y_axis["domain"][1], "xref": "paper", "yref": "paper",
-                       "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 12}})
+        traces.append(
+            go.Heatmap(
+                x=axis,
+                y=axis,
+                z=grids[name],
+                zmin=0,
+                zmax=1,
+                colorscale=DIVERGING,
+                showscale=False,
+                hoverinfo="skip",
+                **refs,
+            )
+        )
+        traces.append(
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="markers",
+                showlegend=False,
+                marker={
+                    "color": labels,
+                    "colorscale": [[0, CLASS_COLORS[0]], [1, CLASS_COLORS[1]]],
+                    "cmin": 0,
+                    "cmax": 1,
+                    "size": 4,
+                    "line": {"width": 0.5, "color": "white"},
+                },
+                hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<extra></extra>",
+                **refs,
+            )
+        )
+        titles.append(
+            {
+                "text": f"<b>{MODEL_LABELS[name]}</b> · {test_accuracy.get(name, 0.0):.0%}",
+                "x": sum(x_axis["domain"]) / 2,
+                "y": y_axis["domain"][1],
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        )
     fig = go.Figure(data=traces, layout={**layout, "annotations": titles})
-    return tidy(fig, height=470)
+    return tidy(fig, height=480).update_layout(margin={"t": 30})
 
 
 def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], target: float = 0.98) -> go.Figure:
@@ -99,17 +133,31 @@ def lifted_figure(
     colors = np.where(labels > 0.5, CLASS_COLORS[1], CLASS_COLORS[0])
     z = points[:, 0] * points[:, 1]
     fig = go.Figure(
-        go.Scatter3d(x=points[:, 0], y=points[:, 1], z=z, mode="markers", marker={"size": 2.5, "color": colors},
-                     name="test points")
+        go.Scatter3d(
+            x=points[:, 0],
+            y=points[:, 1],
+            z=z,
+            mode="markers",
+            marker={"size": 2.5, "color": colors},
+            name="test points",
+        )
     )
     w_x, w_y, w_xy, c = plane
     if abs(w_xy) > 1e-6:
         grid = np.linspace(-extent, extent, 12)
         gx, gy = np.meshgrid(grid, grid)
         gz = np.clip(-(w_x * gx + w_y * gy + c) / w_xy, -6, 6)
-        fig.add_trace(go.Surface(x=grid, y=grid, z=gz, showscale=False, opacity=0.45,
-                                 colorscale=[[0, MODALITY_COLORS["fused"]], [1, MODALITY_COLORS["fused"]]],
-                                 name="separating plane"))
+        fig.add_trace(
+            go.Surface(
+                x=grid,
+                y=grid,
+                z=gz,
+                showscale=False,
+                opacity=0.45,
+                colorscale=[[0, MODALITY_COLORS["fused"]], [1, MODALITY_COLORS["fused"]]],
+                name="separating plane",
+            )
+        )
     fig.update_layout(scene={"xaxis_title": "x (A)", "yaxis_title": "y (B)", "zaxis_title": "x·y"})
     return tidy(fig, title="Lifted space: one plane separates XOR", height=420)
 
@@ -118,7 +166,14 @@ def pid_figure(pid: Mapping[str, float]) -> go.Figure:
     """Bars of the four PID atoms in bits."""
     names = ["redundancy", "unique_a", "unique_b", "synergy"]
     values = [pid[n] for n in names]
-    fig = go.Figure(go.Bar(x=names, y=values, text=[f"{v:.3f}" for v in values], textposition="outside",
-                           marker_color=["#999", MODALITY_COLORS["a"], MODALITY_COLORS["b"], "#d62728"]))
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            text=[f"{v:.3f}" for v in values],
+            textposition="outside",
+            marker_color=["#999", MODALITY_COLORS["a"], MODALITY_COLORS["b"], "#d62728"],
+        )
+    )
     fig.update_yaxes(title="bits", range=[0, 1.2])
     return tidy(fig, title="Partial information decomposition (Williams–Beer)", height=300)

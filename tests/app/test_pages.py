@@ -40,7 +40,7 @@ def test_synergy_play_trains_and_pause_stops():
     at = page("synergy").run()
     at.button(key="synergy.run.play").click().run()
     assert not at.exception
-    assert "Step 10" in " ".join(m.value for m in at.markdown)
+    assert "Step 20" in " ".join(m.value for m in at.markdown)  # one tick at the default speed
     at.button(key="synergy.run.pause").click().run()
     assert at.session_state["synergy.run"].playing is False
     assert at.button(key="synergy.run.play")

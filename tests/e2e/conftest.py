@@ -21,8 +21,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def _playwright_has_browser() -> bool:
     try:
-        result = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"],
-                                capture_output=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-m", "playwright", "install", "chromium"], capture_output=True, timeout=300
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0
@@ -55,7 +56,7 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
     page = context.new_page()
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
