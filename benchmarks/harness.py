@@ -96,6 +96,7 @@ def wait_for_script(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')"
         " && document.querySelector('[data-testid=\"stMain\"] h1')",
         timeout=timeout_ms,
     )

@@ -11,6 +11,7 @@ from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
 from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import synergy as viz
+from mmplay.viz.common import line_chart
 
 MAX_STEPS = 1000
 
@@ -57,8 +58,13 @@ def figures(run: lab.SynergyRun, lifted: bool = True) -> dict:
     figs = {
         "boundaries": viz.boundaries_figure(lab.decision_grids(run), points, labels, metrics["test_accuracy"]),
         "accuracy": viz.accuracy_figure(metrics["train_accuracy"], metrics["test_accuracy"]),
-        "loss": viz.loss_figure(
-            [r["step"] for r in rows], {n: [r[f"loss.{n}"] for r in rows] for n in viz.MODEL_LABELS if rows}
+        "loss": line_chart(
+            [r["step"] for r in rows],
+            {label: [r[f"loss.{n}"] for r in rows] for n, label in viz.MODEL_LABELS.items() if rows},
+            title="Training loss",
+            x_title="step",
+            y_title="BCE loss",
+            markers=False,
         ),
     }
     if lifted:

@@ -28,7 +28,6 @@ PLANNED = (
     ("Representation & alignment", "Alignment (Procrustes)", "Is a rotation enough to overlay two embedding spaces?"),
     ("Representation & alignment", "Contrastive alignment", "Does InfoNCE make few labels go further?"),
     ("Fusion", "Fusion", "When is adding logits the Bayes posterior? When does attention beat concatenation?"),
-    ("Fusion", "PoE vs MoE", "Sharp or calibrated: multiply or average the experts?"),
     ("Robustness", "Gating", "Can a gate stop a noisy modality from dragging fusion down?"),
     ("Robustness", "Dominance", "Why does the quiet modality never learn — and how does OGM-GE fix it?"),
     ("Robustness", "Missing modalities", "Impute the missing input, or train with modality dropout?"),

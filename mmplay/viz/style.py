@@ -14,9 +14,9 @@ def tidy(fig: go.Figure, *, title: str = "", height: int = 320, uirevision: str 
     fig.update_layout(
         title={"text": title, "x": 0.0, "font": {"size": 14}},
         height=height,
-        margin={"l": 40, "r": 10, "t": 40 if title else 10, "b": 35},
+        margin={"l": 45, "r": 10, "t": 40 if title else 10, "b": 40},
         uirevision=uirevision,
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
     )
     return fig

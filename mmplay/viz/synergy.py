@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
@@ -113,17 +113,6 @@ def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], targe
     ]
     fig = go.Figure(data=bars, layout={"shapes": lines, "yaxis": {"range": [0, 1.12], "tickformat": ".0%"}})
     return tidy(fig, title=f"Accuracy (dotted: chance 50 %, dashed: {target:.0%})", height=330)
-
-
-def loss_figure(steps: Sequence[int], losses: Mapping[str, Sequence[float]]) -> go.Figure:
-    """Training loss (binary cross-entropy) per model against optimizer steps."""
-    fig = go.Figure()
-    for name in MODEL_LABELS:
-        if name in losses:
-            fig.add_scatter(x=list(steps), y=list(losses[name]), mode="lines", name=MODEL_LABELS[name])
-    fig.update_xaxes(title="step")
-    fig.update_yaxes(title="BCE loss", rangemode="tozero")
-    return tidy(fig, title="Training loss", height=330)
 
 
 def lifted_figure(

@@ -1,0 +1,201 @@
+"""Experts lab (seed: 专家相乘 vs 专家混合): PoE is sharp, MoE is cautious — calibration decides.
+
+Two experts each learn ``p(w | x_m)`` as a Gaussian by minimising the Gaussian NLL
+``½[log 2πσ² + (w − μ)²/σ²]`` on unbiased readings. At test time sensor B drifts by a bias b.
+PoE fuses the two posteriors (dividing the prior out once, or not: the double-counting toggle);
+MoE averages their densities with weights ½. Each is scored by NLL, the coverage and width of its
+central 90 % interval, and a reliability curve (nominal vs empirical coverage).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import torch
+import torch.nn.functional as F
+
+from mmplay import experts as ex
+from mmplay.config import knob
+from mmplay.data.sensors import WeightReadings, make_weight_readings
+from mmplay.device import get_device
+from mmplay.models.gaussian_expert import GaussianExpert
+from mmplay.train import Trainer
+
+MAX_BIAS = 4.0  # bias = 1 on the slider means sensor B reads 4 units too heavy
+METHODS = ("expert_a", "expert_b", "poe", "moe")
+NOMINAL_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+@dataclass(frozen=True)
+class Config:
+    bias: float = knob(0.0, lo=0.0, hi=1.0, step=0.05, help="sensor B's test-time bias, as a fraction of 4 units")
+    noise_a: float = knob(0.5, lo=0.1, hi=2.0, help="std of sensor A's noise")
+    noise_b: float = knob(0.6, lo=0.1, hi=2.0, help="std of sensor B's noise")
+    prior_std: float = knob(2.0, lo=0.5, hi=5.0, help="std of the true weights around 0")
+    prior_correction: bool = knob(True, help="divide the prior out of the product once")
+    n_train: int = knob(2000, lo=200, hi=20000, help="training readings")
+    n_test: int = knob(2000, lo=200, hi=20000, help="test readings")
+    hidden: int = knob(32, lo=4, hi=128, help="hidden units per expert")
+    lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate")
+    steps: int = knob(400, lo=1, hi=5000, help="optimizer steps for a headless run")
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
+
+
+@dataclass
+class ExpertsRun:
+    config: Config
+    train: WeightReadings
+    test: WeightReadings
+    experts: torch.nn.ModuleDict
+    trainer: Trainer
+
+
+def prior_of(config: Config, device: torch.device) -> ex.Gaussian:
+    return ex.Gaussian(torch.tensor(0.0, device=device), torch.tensor(config.prior_std**2, device=device))
+
+
+def build(config: Config, device: torch.device | None = None) -> ExpertsRun:
+    device = device or get_device()
+    draw = lambda n, s: make_weight_readings(n, 0.0, config.prior_std, config.noise_a, config.noise_b, s)  # noqa: E731
+    train, test = draw(config.n_train, config.seed).to(device), draw(config.n_test, config.seed + 1).to(device)
+    torch.manual_seed(config.seed)
+    experts = torch.nn.ModuleDict({m: GaussianExpert(1, config.hidden, 0.0, config.prior_std) for m in ("a", "b")}).to(
+        device
+    )
+    optimizer = torch.optim.Adam(experts.parameters(), lr=config.lr)
+
+    def objective(_: int) -> dict[str, torch.Tensor]:
+        losses = {}
+        for m, expert in experts.items():
+            mean, var = expert(train.x[m])
+            losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, train.w, var, full=True)
+        return losses
+
+    run = ExpertsRun(config, train, test, experts, None)  # type: ignore[arg-type]
+    run.trainer = Trainer(objective, optimizer, evaluate=lambda: flat_scores(run, config.bias))
+    run.trainer.step(0)
+    return run
+
+
+def predictions(run: ExpertsRun, bias: float) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Each expert's ``(μ, σ²)`` on the test set with sensor B biased by ``bias · MAX_BIAS``."""
+    data = run.test.with_bias(bias * MAX_BIAS)
+    with torch.no_grad():
+        return {f"expert_{m}": expert(data.x[m]) for m, expert in run.experts.items()}
+
+
+def fused(
+    run: ExpertsRun, bias: float, prior_correction: bool | None = None
+) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Means and variances of all four predictors (the MoE entry holds the stacked components).
+
+    ``prior_correction`` defaults to the run's config; the page overrides it without retraining.
+    """
+    correct = run.config.prior_correction if prior_correction is None else prior_correction
+    preds = predictions(run, bias)
+    means = torch.stack([preds["expert_a"][0], preds["expert_b"][0]])  # (2, N)
+    variances = torch.stack([preds["expert_a"][1], preds["expert_b"][1]])  # (2, N)
+    prior = prior_of(run.config, means.device)
+    product = ex.poe_of_posteriors(means, variances, prior) if correct else ex.poe(means, variances)
+    return {**preds, "poe": (product.mean, product.variance), "moe": (means, variances)}
+
+
+def _interval(name: str, params: tuple[torch.Tensor, torch.Tensor], level: float) -> tuple[torch.Tensor, torch.Tensor]:
+    lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
+    if name == "moe":
+        means, variances = params
+        weights = torch.full_like(means, 0.5)
+        return ex.mixture_quantile(lo_q, means, variances, weights), ex.mixture_quantile(
+            hi_q, means, variances, weights
+        )
+    mean, variance = params
+    return ex.normal_quantile(lo_q, mean, variance), ex.normal_quantile(hi_q, mean, variance)
+
+
+def scores(run: ExpertsRun, bias: float, prior_correction: bool | None = None) -> dict[str, dict[str, float]]:
+    """``{"coverage_90"|"nll"|"width"|"variance": {method: value}}`` at ``bias``."""
+    y = run.test.w
+    out: dict[str, dict[str, float]] = {"coverage_90": {}, "nll": {}, "width": {}, "variance": {}}
+    for name, params in fused(run, bias, prior_correction).items():
+        lower, upper = _interval(name, params, 0.9)
+        out["coverage_90"][name] = ex.coverage(y, lower, upper)
+        out["width"][name] = float((upper - lower).mean())
+        if name == "moe":
+            weights = torch.full_like(params[0], 0.5)
+            out["nll"][name] = float(-ex.mixture_log_density(y, params[0], params[1], weights).mean())
+            out["variance"][name] = float(ex.moe(params[0], params[1], weights).variance.mean())
+        else:
+            out["nll"][name] = float(ex.gaussian_nll(y, *params))
+            out["variance"][name] = float(params[1].mean())
+    return out
+
+
+def flat_scores(run: ExpertsRun, bias: float) -> dict[str, float]:
+    return {f"{group}.{name}": v for group, values in scores(run, bias).items() for name, v in values.items()}
+
+
+def reliability(run: ExpertsRun, bias: float, prior_correction: bool | None = None) -> dict[str, list[float]]:
+    """Empirical coverage of each method's central interval at each of ``NOMINAL_LEVELS``."""
+    preds = fused(run, bias, prior_correction)
+    return {
+        name: [ex.coverage(run.test.w, *_interval(name, params, level)) for level in NOMINAL_LEVELS]
+        for name, params in preds.items()
+    }
+
+
+def bias_sweep(
+    run: ExpertsRun, points: int = 9, prior_correction: bool | None = None
+) -> tuple[list[float], dict[str, dict[str, list[float]]]]:
+    """Biases (in weight units) and the scores at each: ``{metric: {method: [value per bias]}}``."""
+    fractions = [i / (points - 1) for i in range(points)]
+    table = [scores(run, b, prior_correction) for b in fractions]
+    sweep = {group: {m: [row[group][m] for row in table] for m in METHODS} for group in table[0]}
+    return [f * MAX_BIAS for f in fractions], sweep
+
+
+def training_config(config: Config) -> Config:
+    """The part of ``config`` that training depends on (bias and prior correction apply at test time)."""
+    return replace(config, bias=0.0, prior_correction=True)
+
+
+@dataclass(frozen=True)
+class AnalyticResult:
+    """Densities on a grid for the analytic playground, and each summary's mean and variance."""
+
+    grid: list[float]
+    expert_densities: list[list[float]]
+    poe_density: list[float]
+    moe_density: list[float]
+    poe: tuple[float, float]  # (mean, variance)
+    moe: tuple[float, float]  # (mean, variance), law of total variance
+    moe_interval_90: tuple[float, float]  # exact mixture quantiles
+
+
+def analytic(means: list[float], stds: list[float], weights: list[float], points: int = 401) -> AnalyticResult:
+    """PoE and MoE of K Gaussian experts, evaluated exactly on a grid covering all of them."""
+    mu = torch.tensor(means, dtype=torch.float64).unsqueeze(1)  # (K, 1)
+    var = torch.tensor(stds, dtype=torch.float64).unsqueeze(1) ** 2  # (K, 1)
+    pi = torch.tensor(weights, dtype=torch.float64).unsqueeze(1)  # (K, 1)
+    spread = 4 * var.max().sqrt()
+    grid = torch.linspace(float(mu.min() - spread), float(mu.max() + spread), points, dtype=torch.float64)
+    product = ex.poe(mu, var)
+    mixture = ex.moe(mu, var, pi)
+    expert_pdf = torch.exp(ex.gaussian_log_density(grid.unsqueeze(0), mu, var))  # (K, G)
+    interval = tuple(float(ex.mixture_quantile(q, mu, var, pi)[0]) for q in (0.05, 0.95))
+    return AnalyticResult(
+        grid=grid.tolist(),
+        expert_densities=expert_pdf.tolist(),
+        poe_density=torch.exp(ex.gaussian_log_density(grid, product.mean, product.variance)).tolist(),
+        moe_density=torch.exp(ex.mixture_log_density(grid, mu, var, pi)).tolist(),
+        poe=(float(product.mean), float(product.variance)),
+        moe=(float(mixture.mean), float(mixture.variance)),
+        moe_interval_90=interval,
+    )
+
+
+def run(config: Config) -> dict:
+    live = build(config)
+    live.trainer.run(config.steps, every=max(config.steps // 5, 1))
+    metrics = scores(live, config.bias)
+    metrics["bias_units"] = {"b": config.bias * MAX_BIAS}
+    return {"config": asdict(config), "metrics": metrics}

@@ -1,0 +1,89 @@
+"""Figures of the experts lab: densities, scores against bias, reliability curves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from mmplay.viz.common import line_chart
+from mmplay.viz.style import tidy
+
+METHOD_LABELS = {"expert_a": "expert A", "expert_b": "expert B", "poe": "PoE (product)", "moe": "MoE (mixture)"}
+METHOD_COLORS = {"expert_a": "#1f77b4", "expert_b": "#ff7f0e", "poe": "#d62728", "moe": "#2ca02c"}
+EXPERT_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b")
+
+
+def densities_figure(result) -> go.Figure:
+    """Each expert's density (thin), the PoE and MoE densities (thick), with ±2σ bands of PoE and MoE."""
+    fig = go.Figure()
+    for k, density in enumerate(result.expert_densities):
+        fig.add_scatter(
+            x=result.grid,
+            y=density,
+            mode="lines",
+            name=f"expert {k + 1}",
+            line={"color": EXPERT_COLORS[k], "width": 1.5, "dash": "dot"},
+        )
+    fig.add_scatter(
+        x=result.grid,
+        y=result.poe_density,
+        mode="lines",
+        name="PoE (product)",
+        line={"color": METHOD_COLORS["poe"], "width": 3},
+    )
+    fig.add_scatter(
+        x=result.grid,
+        y=result.moe_density,
+        mode="lines",
+        name="MoE (mixture)",
+        line={"color": METHOD_COLORS["moe"], "width": 3},
+    )
+    for name, (mean, variance) in (("poe", result.poe), ("moe", result.moe)):
+        sd = variance**0.5
+        fig.add_vrect(x0=mean - 2 * sd, x1=mean + 2 * sd, fillcolor=METHOD_COLORS[name], opacity=0.08, line_width=0)
+        fig.add_vline(x=mean, line_color=METHOD_COLORS[name], line_dash="dash")
+    fig.update_xaxes(title="weight")
+    fig.update_yaxes(title="density")
+    return tidy(fig, title="Experts, their product and their mixture (bands: mean ± 2σ)", height=380)
+
+
+def sweep_figures(sweep: Mapping[str, Mapping[str, Sequence[float]]], bias_units: Sequence[float]) -> dict:
+    """Coverage, NLL and interval width of every method against sensor B's bias."""
+    named = lambda group: {METHOD_LABELS[m]: v for m, v in sweep[group].items()}  # noqa: E731
+    return {
+        "coverage": line_chart(
+            bias_units,
+            named("coverage_90"),
+            title="Coverage of the 90 % interval",
+            x_title="bias of sensor B",
+            y_title="coverage",
+            y_range=[0, 1.02],
+            reference=0.9,
+        ),
+        "nll": line_chart(
+            bias_units,
+            named("nll"),
+            title="Negative log-likelihood (lower is better)",
+            x_title="bias of sensor B",
+            y_title="NLL (nats)",
+            log_y=True,
+        ),
+        "width": line_chart(
+            bias_units, named("width"), title="Width of the 90 % interval", x_title="bias of sensor B", y_title="width"
+        ),
+    }
+
+
+def reliability_figure(levels: Sequence[float], empirical: Mapping[str, Sequence[float]]) -> go.Figure:
+    """Empirical vs nominal coverage; the diagonal is perfect calibration."""
+    fig = line_chart(
+        levels,
+        {METHOD_LABELS[m]: v for m, v in empirical.items()},
+        title="Reliability",
+        x_title="nominal coverage",
+        y_title="empirical coverage",
+        y_range=[0, 1.02],
+    )
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect", line={"color": "grey", "dash": "dot"})
+    return fig

@@ -1,0 +1,130 @@
+"""Experts lab page: PoE vs MoE, analytic then trained live."""
+
+import streamlit as st
+
+from mmplay.labs import experts as lab
+from mmplay.train import history_rows
+from mmplay.ui.controls import config_controls
+from mmplay.ui.export import export_button, export_zip
+from mmplay.ui.live import live_state, training_panel
+from mmplay.ui.page import lab_header
+from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.url_state import config_from_url, write_url
+from mmplay.viz import experts as viz
+from mmplay.viz.common import line_chart
+
+lab_header(
+    "experts",
+    "Product vs Mixture of Experts: sharpness vs calibration",
+    "PoE is sharper than every expert; MoE's variance exceeds both experts' once they disagree.",
+)
+
+st.header("Part 1 · Two to four Gaussian experts, in closed form")
+count = st.slider("number of experts", 2, 4, 2, key="experts.count")
+defaults = [(-1.0, 1.0), (2.0, 0.8), (0.5, 1.5), (3.5, 0.6)]
+columns = st.columns(count)
+means, stds, weights = [], [], []
+for k, col in enumerate(columns):
+    with col:
+        st.markdown(f"**Expert {k + 1}**")
+        means.append(st.slider("mean μ", -5.0, 5.0, defaults[k][0], 0.1, key=f"experts.mu{k}"))
+        stds.append(st.slider("std σ", 0.2, 3.0, defaults[k][1], 0.1, key=f"experts.sd{k}"))
+        weights.append(st.slider("mixture weight π", 0.05, 1.0, 1.0 / count, 0.05, key=f"experts.pi{k}"))
+result = lab.analytic(means, stds, weights)
+left, right = st.columns([3, 2])
+left.plotly_chart(viz.densities_figure(result), key="experts.densities")
+with right:
+    expert_vars = [s**2 for s in stds]
+    st.markdown(
+        "| | mean | variance |\n|---|---|---|\n"
+        + "".join(f"| expert {k + 1} | {m:.2f} | {v:.3f} |\n" for k, (m, v) in enumerate(zip(means, expert_vars)))
+        + f"| **PoE** | {result.poe[0]:.2f} | **{result.poe[1]:.3f}** |\n"
+        + f"| **MoE** | {result.moe[0]:.2f} | **{result.moe[1]:.3f}** |\n"
+    )
+    st.caption(
+        f"MoE 90 % interval (exact mixture quantiles): [{result.moe_interval_90[0]:.2f}, "
+        f"{result.moe_interval_90[1]:.2f}]"
+    )
+    st.success(f"PoE variance {result.poe[1]:.3f} < smallest expert variance {min(expert_vars):.3f}.")
+    if result.moe[1] > max(expert_vars):
+        st.warning(
+            f"The seed says MoE uncertainty lies *between* the experts. Here it is {result.moe[1]:.3f} — "
+            f"above the largest expert's {max(expert_vars):.3f}: the means disagree, so Σπ(μ−μ̄)² adds up."
+        )
+    else:
+        st.info("Here the MoE variance lies between the experts' — true only while their means roughly agree.")
+
+st.header("Part 2 · Two trained experts, one drifting sensor")
+initial = config_from_url(lab.Config)
+with st.sidebar:
+    st.header("Sensors & experts")
+    config = config_controls(
+        lab.Config,
+        initial,
+        {
+            "bias": "Sensor B bias (fraction of 4 units)",
+            "prior_correction": "Divide the prior out of PoE",
+            "noise_a": "Sensor A noise σ",
+            "noise_b": "Sensor B noise σ",
+            "prior_std": "Weight spread (prior σ)",
+            "hidden": "Hidden units",
+            "lr": "Learning rate",
+            "seed": "Seed",
+        },
+        key="experts",
+    )
+write_url(config)
+state = live_state("experts.run", lab.training_config(config), lab.build)
+options = {"poe": "PoE (product)", "moe": "MoE (mixture)"}
+prediction = predict_first(
+    "experts.predict",
+    "at the largest bias, which fusion still covers ≥ 80 % of true weights with its 90 % interval?",
+    options,
+)
+
+
+def figures(run: lab.ExpertsRun) -> dict:
+    rows = history_rows(run.trainer.history[1:])
+    biases, sweep = lab.bias_sweep(run, prior_correction=config.prior_correction)
+    figs = viz.sweep_figures(sweep, biases)
+    figs["reliability"] = viz.reliability_figure(
+        lab.NOMINAL_LEVELS, lab.reliability(run, config.bias, config.prior_correction)
+    )
+    figs["loss"] = line_chart(
+        [r["step"] for r in rows],
+        {k: [r[f"loss.{k}"] for r in rows] for k in ("expert_a", "expert_b") if rows},
+        title="Training loss (Gaussian NLL)",
+        x_title="step",
+        y_title="NLL",
+        markers=False,
+    )
+    return figs
+
+
+def render(run: lab.ExpertsRun) -> None:
+    now = lab.scores(run, config.bias, config.prior_correction)
+    st.markdown(f"**At bias {config.bias * lab.MAX_BIAS:.1f} units** (sensor B reads that much too heavy):")
+    cards = st.columns(4)
+    for card, method in zip(cards, lab.METHODS):
+        card.metric(
+            viz.METHOD_LABELS[method], f"{now['coverage_90'][method]:.1%}", help="coverage of the 90 % interval"
+        )
+        card.caption(f"NLL {now['nll'][method]:.2f} · width {now['width'][method]:.2f}")
+    figs = figures(run)
+    row1 = st.columns(3)
+    for col, name in zip(row1, ("coverage", "nll", "width")):
+        col.plotly_chart(figs[name], key=f"experts.{name}")
+    row2 = st.columns(2)
+    row2[0].plotly_chart(figs["reliability"], key="experts.reliability")
+    row2[1].plotly_chart(figs["loss"], key="experts.loss")
+    if prediction is not None and run.trainer.steps_done > 0:
+        worst = lab.scores(run, 1.0, config.prior_correction)["coverage_90"]
+        grade_prediction("experts.predict", prediction, {m for m in options if worst[m] >= 0.8}, options)
+
+
+training_panel("experts.run", state, lab.build, render, max_steps=2000, default_speed=50)
+export_button(
+    "experts",
+    lambda: export_zip("experts", config, history_rows(state.run.trainer.history), figures(state.run)),
+    key="experts.export",
+)

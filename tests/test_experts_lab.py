@@ -1,0 +1,46 @@
+"""The experts lab's claims on the default preset: PoE calibrated at b = 0, MoE survives the largest bias."""
+
+import pytest
+
+from mmplay.labs import experts
+
+
+@pytest.fixture(scope="module")
+def trained():
+    run = experts.build(experts.Config())
+    run.trainer.run(experts.Config().steps, every=100)
+    return run
+
+
+def test_without_bias_poe_is_calibrated_and_beats_moe_on_nll(trained):
+    s = experts.scores(trained, 0.0)
+    assert abs(s["coverage_90"]["poe"] - 0.90) <= 0.05
+    assert s["nll"]["poe"] < s["nll"]["moe"]
+    assert s["variance"]["poe"] < min(s["variance"]["expert_a"], s["variance"]["expert_b"])
+
+
+def test_at_the_largest_bias_poe_collapses_and_moe_holds(trained):
+    s = experts.scores(trained, 1.0)
+    assert s["coverage_90"]["poe"] < 0.5
+    assert s["coverage_90"]["moe"] >= 0.8
+    assert s["variance"]["moe"] > max(s["variance"]["expert_a"], s["variance"]["expert_b"])
+
+
+def test_without_prior_correction_the_product_is_overconfident(trained):
+    corrected, doubled = experts.scores(trained, 0.0, True), experts.scores(trained, 0.0, False)
+    assert doubled["width"]["poe"] < corrected["width"]["poe"]
+    assert doubled["nll"]["poe"] > corrected["nll"]["poe"]
+
+
+def test_cli_metrics_have_the_four_methods():
+    metrics = experts.run(experts.Config(steps=20, n_train=400, n_test=400))["metrics"]
+    for group in ("coverage_90", "nll", "width"):
+        assert set(metrics[group]) == {"expert_a", "expert_b", "poe", "moe"}
+
+
+def test_analytic_playground_agrees_with_the_closed_forms():
+    result = experts.analytic([-1.0, 2.0], [1.0, 0.8], [0.5, 0.5])
+    assert result.poe[1] < 0.8**2
+    assert result.moe[1] == pytest.approx(0.5 * 1.0 + 0.5 * 0.64 + 0.25 * 3.0**2)
+    step = result.grid[1] - result.grid[0]
+    assert sum(result.moe_density) * step == pytest.approx(1.0, abs=1e-3)
