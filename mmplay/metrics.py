@@ -21,3 +21,20 @@ def binary_nll(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
 def accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
     """Multi-class accuracy ``mean[argmax ℓ = y]`` for logits (N, K), labels (N,)."""
     return float((logits.argmax(dim=-1) == labels).float().mean())
+
+
+def reliability_bins(probs: torch.Tensor, labels: torch.Tensor, bins: int = 10) -> dict[str, list[float]]:
+    """Equal-width bins of predicted ``P(y=1)``: mean confidence, empirical frequency and count per bin."""
+    edges = torch.linspace(0, 1, bins + 1, device=probs.device)
+    index = torch.bucketize(probs.clamp(0, 1), edges[1:-1])  # (N,) in [0, bins)
+    count = torch.bincount(index, minlength=bins).float()
+    mean_prob = torch.bincount(index, weights=probs, minlength=bins) / count.clamp_min(1)
+    frequency = torch.bincount(index, weights=labels.float(), minlength=bins) / count.clamp_min(1)
+    return {"confidence": mean_prob.tolist(), "frequency": frequency.tolist(), "count": count.tolist()}
+
+
+def expected_calibration_error(probs: torch.Tensor, labels: torch.Tensor, bins: int = 10) -> float:
+    """``ECE = Σ_b (n_b / N) |mean p_b − mean y_b|`` over equal-width bins of ``P(y=1)``."""
+    table = reliability_bins(probs, labels, bins)
+    total = sum(table["count"])
+    return sum(n / total * abs(p - f) for p, f, n in zip(table["confidence"], table["frequency"], table["count"]))

@@ -29,7 +29,7 @@ def test_core_never_imports_streamlit():
 def test_pages_import_no_torch_numpy_math():
     offenders = [
         str(p.relative_to(ROOT))
-        for p in [*(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+        for p in [*(ROOT / "app_pages").glob("*.py"), ROOT / "app.py"]
         if imported_modules(p) & {"torch", "numpy", "scipy", "sklearn"}
     ]
     assert offenders == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-LAB_NAMES = ("synergy", "experts")
+LAB_NAMES = ("synergy", "fusion", "experts")
 
 
 def load_lab(name: str) -> ModuleType:

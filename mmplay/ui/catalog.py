@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LabEntry:
-    slug: str  # URL path and page file name (pages/<slug>.py)
+    slug: str  # URL path and page file name (app_pages/<slug>.py)
     title: str  # navigation title
     icon: str  # emoji shown beside the title
     pillar: str  # "Why combine", "Representation & alignment", "Fusion" or "Robustness"
@@ -22,12 +22,19 @@ LABS = (
         "Why combine",
         "Can two modalities that are each useless (50 %) be perfect together?",
     ),
+    LabEntry(
+        "fusion",
+        "Fusion",
+        "➕",
+        "Fusion",
+        "When is adding logits the Bayes posterior? When does attention beat concatenation?",
+    ),
+    LabEntry("experts", "PoE vs MoE", "⚖️", "Fusion", "Sharp or calibrated: multiply or average the experts?"),
 )
 
 PLANNED = (
     ("Representation & alignment", "Alignment (Procrustes)", "Is a rotation enough to overlay two embedding spaces?"),
     ("Representation & alignment", "Contrastive alignment", "Does InfoNCE make few labels go further?"),
-    ("Fusion", "Fusion", "When is adding logits the Bayes posterior? When does attention beat concatenation?"),
     ("Robustness", "Gating", "Can a gate stop a noisy modality from dragging fusion down?"),
     ("Robustness", "Dominance", "Why does the quiet modality never learn — and how does OGM-GE fix it?"),
     ("Robustness", "Missing modalities", "Impute the missing input, or train with modality dropout?"),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "experts.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "experts.py")
 
 
 def test_pulling_means_together_puts_moe_between_the_experts():

@@ -30,7 +30,7 @@ for col, (pillar, text) in zip(cols, pillars.items()):
 st.subheader("Labs")
 for lab in LABS:
     with st.container(border=True):
-        st.page_link(f"pages/{lab.slug}.py", label=f"**{lab.title}** — {lab.question}", icon=lab.icon)
+        st.page_link(f"app_pages/{lab.slug}.py", label=f"**{lab.title}** — {lab.question}", icon=lab.icon)
         st.caption(lab.pillar)
 if PLANNED:
     st.markdown("**Coming next:** " + " · ".join(f"{title} ({pillar})" for pillar, title, _ in PLANNED))

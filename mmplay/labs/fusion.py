@@ -1,0 +1,195 @@
+"""Fusion lab (seed: 融合). Part 1: evidence adds in log-odds. Part 2: attention vs concatenation.
+
+Part 1. Two logistic regressions, one per modality, each estimate ``logit p(y | x_m)``, which
+contains the prior log-odds once. Under conditional independence
+``logit p(y | x_a, x_b) = ℓ_a + ℓ_b − logit π`` (the prior-corrected sum). Compared with the exact
+Bayes posterior of the generative model and with a logistic regression on ``[x_a, x_b]``.
+
+Part 2. For each sequence length T the three sequence models of
+:mod:`mmplay.models.sequence_fusion` get the same budget (steps, batch, learning rate).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
+
+from mmplay.config import knob
+from mmplay.data.conditional import CondData, bayes_logit, make_conditional_data
+from mmplay.data.sequences import make_sequences
+from mmplay.device import get_device
+from mmplay.metrics import expected_calibration_error, reliability_bins
+from mmplay.models.sequence_fusion import ConcatMLP, CrossAttention, MeanPoolMLP
+from mmplay.train import Trainer
+
+LENGTHS = (4, 8, 16, 32, 64)
+SEQ_MODELS = ("concat", "mean_pool", "attention")
+PREDICTORS = ("a_only", "b_only", "sum_corrected", "sum_uncorrected", "joint", "bayes")
+
+
+@dataclass(frozen=True)
+class Config:
+    rho: float = knob(0.0, lo=0.0, hi=1.0, step=0.05, help="noise correlation across modalities (0 = independent)")
+    prior: float = knob(0.5, lo=0.05, hi=0.95, step=0.05, help="P(y = 1)")
+    separation: float = knob(2.0, lo=0.5, hi=4.0, help="distance between class means, per modality")
+    dim: int = knob(2, lo=1, hi=16, help="features per modality")
+    n_train: int = knob(4000, lo=200, hi=50000, help="training examples")
+    n_test: int = knob(4000, lo=200, hi=50000, help="test examples")
+    lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate (part 1)")
+    steps: int = knob(300, lo=1, hi=5000, help="optimizer steps for a headless run (part 1)")
+    seq_steps: int = knob(600, lo=50, hi=5000, help="optimizer steps per sequence model (part 2)")
+    seq_train: int = knob(4000, lo=500, hi=20000, help="training sequences per length (part 2)")
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
+
+
+@dataclass
+class LogitRun:
+    config: Config
+    train: CondData
+    test: CondData
+    models: torch.nn.ModuleDict
+    trainer: Trainer
+
+
+def build(config: Config, device: torch.device | None = None) -> LogitRun:
+    """Part 1: data, the unimodal and joint logistic regressions, and their trainer."""
+    device = device or get_device()
+    draw = lambda n, s: make_conditional_data(n, config.dim, config.separation, config.rho, config.prior, s)  # noqa: E731
+    train, test = draw(config.n_train, config.seed).to(device), draw(config.n_test, config.seed + 1).to(device)
+    torch.manual_seed(config.seed)
+    d = config.dim
+    models = torch.nn.ModuleDict(
+        {"a_only": torch.nn.Linear(d, 1), "b_only": torch.nn.Linear(d, 1), "joint": torch.nn.Linear(2 * d, 1)}
+    ).to(device)
+    optimizer = torch.optim.Adam(models.parameters(), lr=config.lr)
+
+    def objective(_: int) -> dict[str, torch.Tensor]:
+        logits = unimodal_logits(models, train)
+        return {name: F.binary_cross_entropy_with_logits(logits[name], train.y) for name in models}
+
+    run = LogitRun(config, train, test, models, None)  # type: ignore[arg-type]
+    run.trainer = Trainer(objective, optimizer, evaluate=lambda: flat_logit_metrics(run))
+    run.trainer.step(0)
+    return run
+
+
+def unimodal_logits(models: torch.nn.ModuleDict, data: CondData) -> dict[str, torch.Tensor]:
+    return {
+        "a_only": models["a_only"](data.x["a"]).squeeze(-1),
+        "b_only": models["b_only"](data.x["b"]).squeeze(-1),
+        "joint": models["joint"](torch.cat([data.x["a"], data.x["b"]], dim=1)).squeeze(-1),
+    }
+
+
+def test_logits(run: LogitRun) -> dict[str, torch.Tensor]:
+    """Every predictor's log-odds on the test set, including the two sums and exact Bayes."""
+    c = run.config
+    with torch.no_grad():
+        logits = unimodal_logits(run.models, run.test)
+    prior_logit = math.log(c.prior / (1 - c.prior))
+    logits["sum_uncorrected"] = logits["a_only"] + logits["b_only"]
+    logits["sum_corrected"] = logits["sum_uncorrected"] - prior_logit
+    logits["bayes"] = bayes_logit(run.test.x, c.dim, c.separation, c.rho, c.prior)
+    return logits
+
+
+def logit_metrics(run: LogitRun) -> dict[str, dict[str, float]]:
+    """``{"logits": {...claim metrics}, "accuracy"|"ece"|"nll": {predictor: value}}``."""
+    logits = test_logits(run)
+    y = run.test.y
+    p_bayes = torch.sigmoid(logits["bayes"])
+    out: dict[str, dict[str, float]] = {"accuracy": {}, "ece": {}, "nll": {}}
+    for name, logit in logits.items():
+        out["accuracy"][name] = float(((logit > 0).float() == y).float().mean())
+        out["ece"][name] = expected_calibration_error(torch.sigmoid(logit), y)
+        out["nll"][name] = float(F.binary_cross_entropy_with_logits(logit, y))
+    mae = lambda name: float((torch.sigmoid(logits[name]) - p_bayes).abs().mean())  # noqa: E731
+    out["logits"] = {
+        "mae_vs_bayes": mae("sum_corrected"),
+        "mae_vs_bayes_uncorrected": mae("sum_uncorrected"),
+        "mae_joint_vs_bayes": mae("joint"),
+        "ece": out["ece"]["sum_corrected"],
+        "accuracy": out["accuracy"]["sum_corrected"],
+    }
+    return out
+
+
+def flat_logit_metrics(run: LogitRun) -> dict[str, float]:
+    return {f"{g}.{k}": v for g, values in logit_metrics(run).items() for k, v in values.items()}
+
+
+def posterior_pairs(run: LogitRun, limit: int = 600) -> dict[str, list[float]]:
+    """Bayes posterior vs each fused posterior for the first ``limit`` test points (scatter data)."""
+    logits = test_logits(run)
+    return {name: torch.sigmoid(logits[name][:limit]).cpu().tolist() for name in PREDICTORS}
+
+
+def reliability_tables(run: LogitRun) -> dict[str, dict[str, list[float]]]:
+    logits = test_logits(run)
+    return {name: reliability_bins(torch.sigmoid(logits[name]), run.test.y) for name in PREDICTORS}
+
+
+def make_sequence_model(name: str, length: int, q_dim: int, frame_dim: int, classes: int) -> torch.nn.Module:
+    if name == "concat":
+        return ConcatMLP(q_dim, frame_dim, length, 64, classes)
+    if name == "mean_pool":
+        return MeanPoolMLP(q_dim, frame_dim, 64, classes)
+    return CrossAttention(q_dim, frame_dim, 32, 64, classes)
+
+
+def flops_per_example(model: torch.nn.Module, question: torch.Tensor, frames: torch.Tensor) -> int:
+    """Floating-point operations of one forward pass on one example (torch's flop counter)."""
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        model(question[:1], frames[:1])
+    return counter.get_total_flops()
+
+
+def sequence_length_result(config: Config, length: int, device: torch.device) -> dict:
+    """Train the three sequence models at one length; accuracy, params, FLOPs, attention peak hits."""
+    train = make_sequences(config.seq_train, length, seed=config.seed).to(device)
+    test = make_sequences(1000, length, seed=config.seed + 1).to(device)
+    q_dim, frame_dim, classes = train.question.shape[1], train.frames.shape[2], 4
+    result: dict = {"accuracy": {}, "params": {}, "flops": {}}
+    for name in SEQ_MODELS:
+        torch.manual_seed(config.seed)
+        model = make_sequence_model(name, length, q_dim, frame_dim, classes).to(device)
+        optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+        gen = torch.Generator().manual_seed(config.seed)
+
+        def objective(_: int, model=model, gen=gen) -> dict[str, torch.Tensor]:
+            idx = torch.randint(0, config.seq_train, (128,), generator=gen).to(device)
+            return {"ce": F.cross_entropy(model(train.question[idx], train.frames[idx]), train.label[idx])}
+
+        Trainer(objective, optimizer).step(config.seq_steps)
+        with torch.no_grad():
+            result["accuracy"][name] = float((model(test.question, test.frames).argmax(1) == test.label).float().mean())
+        result["params"][name] = sum(p.numel() for p in model.parameters())
+        result["flops"][name] = flops_per_example(model, test.question, test.frames)
+        if name == "attention":
+            with torch.no_grad():
+                weights = model.weights(test.question, test.frames)  # (N, T)
+            result["attention_peak_hit"] = float((weights.argmax(1) == test.target).float().mean())
+            result["attention_examples"] = weights[:6].cpu().tolist()
+            result["attention_targets"] = test.target[:6].cpu().tolist()
+    return result
+
+
+def sequence_sweep(config: Config, lengths: tuple[int, ...] = LENGTHS, device: torch.device | None = None) -> dict:
+    device = device or get_device()
+    return {str(t): sequence_length_result(config, t, device) for t in lengths}
+
+
+def run(config: Config) -> dict:
+    live = build(config)
+    live.trainer.run(config.steps, every=max(config.steps // 5, 1))
+    metrics = logit_metrics(live)
+    sweep = sequence_sweep(config)
+    metrics["sequence"] = {
+        t: {k: v for k, v in r.items() if k not in ("attention_examples", "attention_targets")}
+        for t, r in sweep.items()
+    }
+    return {"config": asdict(config), "metrics": metrics}
