@@ -10,8 +10,8 @@ pytestmark = pytest.mark.e2e
 def test_fusion_page_trains_and_sweeps(page, app_url):
     page.goto(f"{app_url}/fusion?prior=0.8")
     wait_for_app(page)
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "PoE vs MoE" in sidebar and "Device:" in sidebar  # a direct link still runs app.py's navigation
+    page.locator('[data-testid="stSidebar"]').get_by_text("Device:").wait_for(timeout=30_000)
+    assert "PoE vs MoE" in page.locator('[data-testid="stSidebarNav"]').inner_text()  # direct link → app.py ran
     page.get_by_role("button", name="▶ Play").click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('p')].some(p => /^Step [1-9][0-9]{2}/.test(p.innerText))",
