@@ -30,12 +30,14 @@ LABS = (
         "When is adding logits the Bayes posterior? When does attention beat concatenation?",
     ),
     LabEntry("experts", "PoE vs MoE", "⚖️", "Fusion", "Sharp or calibrated: multiply or average the experts?"),
+    LabEntry("gating", "Gating", "🚦", "Robustness", "Can a gate stop a noisy modality from dragging fusion down?"),
+    LabEntry(
+        "missing", "Missing modalities", "🕳️", "Robustness", "Impute the missing input, or train with modality dropout?"
+    ),
 )
 
 PLANNED = (
     ("Representation & alignment", "Alignment (Procrustes)", "Is a rotation enough to overlay two embedding spaces?"),
     ("Representation & alignment", "Contrastive alignment", "Does InfoNCE make few labels go further?"),
-    ("Robustness", "Gating", "Can a gate stop a noisy modality from dragging fusion down?"),
     ("Robustness", "Dominance", "Why does the quiet modality never learn — and how does OGM-GE fix it?"),
-    ("Robustness", "Missing modalities", "Impute the missing input, or train with modality dropout?"),
 )

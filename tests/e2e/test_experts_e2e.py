@@ -16,5 +16,5 @@ def test_experts_page_trains_and_scores(page, app_url):
     )
     wait_for_app(page)
     assert page.locator('[data-testid="stMetric"]', has_text="MoE").count() >= 1
-    assert page.locator(".js-plotly-plot").count() >= 5
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
     assert_no_exception(page)

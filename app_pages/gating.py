@@ -1,0 +1,115 @@
+"""Gating lab page: negative transfer under a corrupted modality, and two gates against it."""
+
+import streamlit as st
+
+from mmplay.labs import gating as lab
+from mmplay.train import history_rows
+from mmplay.ui.controls import config_controls
+from mmplay.ui.export import export_button, export_zip
+from mmplay.ui.live import live_state, training_panel
+from mmplay.ui.page import lab_header
+from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.url_state import config_from_url, write_url
+from mmplay.viz import robust as viz
+from mmplay.viz.common import line_chart
+
+lab_header(
+    "gating",
+    "Gating: when not to fuse",
+    "A corrupted modality drags naive fusion below the clean one alone; a gate that checks disagreement "
+    "and typicality does not.",
+)
+initial = config_from_url(lab.Config)
+with st.sidebar:
+    st.header("Corruption & gate")
+    config = config_controls(
+        lab.Config,
+        initial,
+        {
+            "corruption": "Corruption of B at test time",
+            "kind": "Kind of corruption",
+            "tau": "Gate threshold τ",
+            "noise": "Clean noise",
+            "lr": "Learning rate",
+            "seed": "Seed",
+        },
+        key="gating",
+    )
+write_url(config)
+training_key = lab.Config(
+    noise=config.noise, n_train=config.n_train, n_test=config.n_test, lr=config.lr, steps=config.steps, seed=config.seed
+)
+state = live_state("gating.run", training_key, lab.build)
+options = {k: viz.GATE_LABELS[k] for k in ("naive", "rule_gate", "learned_gate", "entropy_gate")}
+prediction = predict_first(
+    "gating.predict", "at the strongest noise on B, which of these stay within one point of A alone?", options
+)
+
+
+def figures(run: lab.GatingRun, detail: bool = True) -> dict:
+    sweep = lab.corruption_sweep(run, config.tau)
+    figs = {
+        "curves": viz.accuracy_curves(
+            lab.LEVELS,
+            sweep,
+            viz.GATE_LABELS,
+            title="Accuracy vs corruption of B",
+            x_title="corruption level (1 = noise std 8)",
+        ),
+        "open": line_chart(
+            lab.LEVELS,
+            {"rule gate: fusion open": sweep["open_rate"]},
+            title="Gate open rate",
+            x_title="corruption level",
+            y_title="fraction fused",
+            y_range=[0, 1.02],
+        ),
+    }
+    if detail:
+        tradeoff = lab.tau_tradeoff(run)
+        figs["js"] = viz.disagreement_histogram(lab.disagreement(run), config.tau)
+        figs["tau"] = line_chart(
+            tradeoff["tau"],
+            {"clean": tradeoff["clean"], "strongest corruption": tradeoff["corrupted"]},
+            title="τ's trade-off (rule gate)",
+            x_title="τ",
+            y_title="accuracy",
+            y_range=[0, 1.02],
+        )
+    return figs
+
+
+def render(run: lab.GatingRun) -> None:
+    now = lab.evaluate_at(run, config.corruption, config.tau)
+    cards = st.columns(len(viz.GATE_LABELS))
+    for card, (key, label) in zip(cards, viz.GATE_LABELS.items()):
+        card.metric(label, f"{now[key]:.1%}")
+    best = max(now["a_only"], now["b_only"])
+    verdict = "below" if now["naive"] < best else "not below"
+    st.caption(
+        f"At corruption {config.corruption:.2f} ({config.kind}): naive fusion is {verdict} the best single "
+        f"modality ({now['naive']:.1%} vs {best:.1%})."
+    )
+    playing = st.session_state["gating.run"].playing
+    figs = figures(run, detail=not playing)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(figs["curves"], key="gating.chart.curves")
+    right.plotly_chart(figs["open"], key="gating.chart.open")
+    if playing:
+        st.caption("The disagreement histogram and τ's trade-off appear when you pause.")
+        return
+    left, right = st.columns(2)
+    left.plotly_chart(figs["js"], key="gating.chart.js")
+    right.plotly_chart(figs["tau"], key="gating.chart.tau")
+    if prediction is not None and run.trainer.steps_done > 0:
+        strongest = lab.evaluate_at(run, 1.0, config.tau)
+        keep = {k for k in options if strongest[k] >= strongest["a_only"] - 0.01}
+        grade_prediction("gating.predict", prediction, keep, options)
+
+
+training_panel("gating.run", state, lab.build, render, max_steps=2000, default_speed=50)
+export_button(
+    "gating",
+    lambda: export_zip("gating", config, history_rows(state.run.trainer.history), figures(state.run)),
+    key="gating.export",
+)

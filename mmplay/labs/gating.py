@@ -1,0 +1,177 @@
+"""Gating lab (seed: 负迁移): fusing a corrupted modality drags accuracy below the clean one alone.
+
+Trained on clean data: logistic regressions on A, on B, and on [A, B] (naive fusion). A soft gate
+(:class:`mmplay.robust.gating.SoftGate`) learns, on training data whose A or B is randomly
+corrupted, how to weigh {A, B, fused}. At test time B is corrupted: Gaussian noise of std
+``8·C`` or, with probability C, features of another class ("misleading").
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+
+from mmplay.config import knob
+from mmplay.data.latent import CLASSES, TwoModalData, corrupt_misleading, corrupt_noise, make_two_modal
+from mmplay.device import get_device
+from mmplay.robust import gating as g
+from mmplay.train import Trainer
+
+NUISANCE = 6  # pure-noise features appended to each modality: 8 features each
+MAX_NOISE = 8.0  # corruption = 1 means noise std 8 on modality B (its clean features have std ≈ 1)
+METHODS = ("a_only", "b_only", "naive", "rule_gate", "learned_gate", "entropy_gate")
+LEVELS = tuple(i / 10 for i in range(11))
+
+
+@dataclass(frozen=True)
+class Config:
+    corruption: float = knob(1.0, lo=0.0, hi=1.0, step=0.05, help="how corrupted modality B is at test time")
+    kind: str = knob("noise", choices=("noise", "misleading"), help="Gaussian noise, or another class's features")
+    tau: float = knob(0.3, lo=0.0, hi=0.69, step=0.01, help="JS divergence (nats) above which the gate may close")
+    noise: float = knob(0.5, lo=0.1, hi=1.5, help="clean per-feature noise of both modalities")
+    n_train: int = knob(4000, lo=400, hi=40000, help="training items")
+    n_test: int = knob(4000, lo=400, hi=40000, help="test items")
+    lr: float = knob(0.03, lo=0.001, hi=0.3, help="Adam learning rate")
+    steps: int = knob(400, lo=1, hi=5000, help="optimizer steps for a headless run")
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, corruption and initial weights")
+
+
+@dataclass
+class GatingRun:
+    config: Config
+    train: TwoModalData
+    test: TwoModalData
+    models: torch.nn.ModuleDict
+    typicality: dict[str, g.Typicality]
+    trainer: Trainer
+
+
+def expert_probs(run: GatingRun, data: TwoModalData) -> dict[str, torch.Tensor]:
+    m = run.models
+    return {
+        "a_only": m["a_only"](data.x["a"]).softmax(-1),
+        "b_only": m["b_only"](data.x["b"]).softmax(-1),
+        "naive": m["naive"](torch.cat([data.x["a"], data.x["b"]], 1)).softmax(-1),
+    }
+
+
+def augmented(train: TwoModalData, step: int) -> TwoModalData:
+    """Training items with A or B (a third each) hit by noise of a random std in [0, MAX_NOISE]."""
+    gen = torch.Generator().manual_seed(10_000 + step)
+    n = train.y.shape[0]
+    which = torch.randint(0, 3, (n, 1), generator=gen).to(train.y.device)
+    std = (torch.rand(n, 1, generator=gen) * MAX_NOISE).to(train.y.device)
+    dim = train.x["a"].shape[1]
+    noise = {m: torch.randn(n, dim, generator=gen).to(train.y.device) * std for m in ("a", "b")}
+    return TwoModalData(
+        {"a": train.x["a"] + noise["a"] * (which == 1), "b": train.x["b"] + noise["b"] * (which == 2)}, train.y
+    )
+
+
+def build(config: Config, device: torch.device | None = None) -> GatingRun:
+    device = device or get_device()
+    draw = lambda n, s: make_two_modal(n, noise=config.noise, nuisance=NUISANCE, seed=s).to(device)  # noqa: E731
+    train, test = draw(config.n_train, config.seed), draw(config.n_test, config.seed + 1)
+    torch.manual_seed(config.seed)
+    models = torch.nn.ModuleDict(
+        {
+            "a_only": torch.nn.Linear(2 + NUISANCE, CLASSES),
+            "b_only": torch.nn.Linear(2 + NUISANCE, CLASSES),
+            "naive": torch.nn.Linear(2 * (2 + NUISANCE), CLASSES),
+            "gate": g.SoftGate(),
+        }
+    ).to(device)
+    typicality = {m: g.Typicality.fit(train.x[m], train.y, CLASSES) for m in ("a", "b")}
+    run = GatingRun(config, train, test, models, typicality, None)  # type: ignore[arg-type]
+
+    def objective(step: int) -> dict[str, torch.Tensor]:
+        losses = {
+            "a_only": F.cross_entropy(models["a_only"](train.x["a"]), train.y),
+            "b_only": F.cross_entropy(models["b_only"](train.x["b"]), train.y),
+            "naive": F.cross_entropy(models["naive"](torch.cat([train.x["a"], train.x["b"]], 1)), train.y),
+        }
+        noisy = augmented(train, step)
+        with torch.no_grad():
+            probs = expert_probs(run, noisy)
+        mixed, _ = gated_soft(run, noisy, probs)
+        losses["learned_gate"] = F.nll_loss(torch.log(mixed.clamp_min(1e-9)), train.y)
+        return losses
+
+    run.trainer = Trainer(
+        objective,
+        torch.optim.Adam(models.parameters(), lr=config.lr),
+        evaluate=lambda: {f"accuracy.{k}": v for k, v in evaluate_at(run, config.corruption).items()},
+    )
+    run.trainer.step(0)
+    return run
+
+
+def gated_soft(run: GatingRun, data: TwoModalData, probs: dict[str, torch.Tensor]):
+    dist = {m: run.typicality[m].distance(data.x[m]) for m in ("a", "b")}
+    features = g.gate_features(probs["a_only"], probs["b_only"], dist["a"], dist["b"])
+    return run.models["gate"](features, probs["a_only"], probs["b_only"], probs["naive"])
+
+
+def corrupted_test(run: GatingRun, level: float) -> TwoModalData:
+    c, test = run.config, run.test
+    if c.kind == "noise":
+        return test.replace("b", corrupt_noise(test.x["b"], MAX_NOISE * level, seed=c.seed + 7))
+    return test.replace("b", corrupt_misleading(test, "b", level, seed=c.seed + 7))
+
+
+def predictions(run: GatingRun, level: float, tau: float | None = None) -> tuple[dict[str, torch.Tensor], dict]:
+    """Predictive distributions of every method at corruption ``level``, plus gate diagnostics."""
+    tau = run.config.tau if tau is None else tau
+    data = corrupted_test(run, level)
+    with torch.no_grad():
+        probs = expert_probs(run, data)
+        atyp = {m: run.typicality[m].atypicality(data.x[m]) for m in ("a", "b")}
+        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], tau)
+        probs["learned_gate"], weights = gated_soft(run, data, probs)
+        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], tau)
+        js = g.js_divergence(probs["a_only"], probs["b_only"])
+    diagnostics = {"open_rate": float(fused_open.float().mean()), "js": js, "gate_weights": weights.mean(0).tolist()}
+    return probs, diagnostics
+
+
+def evaluate_at(run: GatingRun, level: float, tau: float | None = None) -> dict[str, float]:
+    probs, _ = predictions(run, level, tau)
+    y = run.test.y
+    return {name: float((probs[name].argmax(-1) == y).float().mean()) for name in METHODS}
+
+
+def corruption_sweep(run: GatingRun, tau: float | None = None) -> dict[str, list[float]]:
+    """Accuracy of every method, and the rule gate's open rate, at each level in ``LEVELS``."""
+    rows = [(evaluate_at(run, level, tau), predictions(run, level, tau)[1]["open_rate"]) for level in LEVELS]
+    sweep = {name: [acc[name] for acc, _ in rows] for name in METHODS}
+    sweep["open_rate"] = [rate for _, rate in rows]
+    return sweep
+
+
+def tau_tradeoff(run: GatingRun, taus: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)) -> dict:
+    """Rule-gate accuracy on clean and on the most corrupted data, for each threshold τ."""
+    return {
+        "tau": list(taus),
+        "clean": [evaluate_at(run, 0.0, t)["rule_gate"] for t in taus],
+        "corrupted": [evaluate_at(run, 1.0, t)["rule_gate"] for t in taus],
+    }
+
+
+def disagreement(run: GatingRun) -> dict[str, list[float]]:
+    """JS divergences on clean test data and at the configured corruption."""
+    return {
+        "clean": predictions(run, 0.0)[1]["js"].cpu().tolist(),
+        "corrupted": predictions(run, run.config.corruption)[1]["js"].cpu().tolist(),
+    }
+
+
+def run(config: Config) -> dict:
+    live = build(config)
+    live.trainer.run(config.steps, every=max(config.steps // 4, 1))
+    _, diagnostics = predictions(live, config.corruption)
+    return {
+        "config": asdict(config),
+        "metrics": {"accuracy": evaluate_at(live, config.corruption), "open_rate": diagnostics["open_rate"]},
+    }

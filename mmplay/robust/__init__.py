@@ -1,0 +1,1 @@
+"""Robustness pieces: gating against negative transfer, modality balance, missing modalities."""

@@ -1,0 +1,100 @@
+"""Gating: when to fuse two modalities' predictions, and when to trust one.
+
+- Disagreement: Jensen–Shannon divergence ``JS(p, q) = ½ KL(p‖m) + ½ KL(q‖m)``, ``m = (p + q)/2`` (nats).
+- Entropy ``H(p) = −Σ p log p``.
+- Typicality: squared Mahalanobis distance to the nearest class mean under the pooled within-class
+  covariance, ``d²(x) = min_c (x − μ_c)ᵀ Σ⁻¹ (x − μ_c)``; "atypical" above a training percentile.
+- Rule gate: fuse unless the predictions disagree (JS > τ) *and* a modality is atypical; then trust
+  the more typical one (smaller ratio ``r = d² / threshold``). Its fused path is a tempered product,
+  ``p ∝ p_a^{1/max(1, r_a)} · p_b^{1/max(1, r_b)}`` (log-probabilities add, each atypical modality's
+  vote shrunk by how far outside its training data it lies). The entropy-only rule
+  instead trusts the lower-entropy modality on disagreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+def entropy(p: torch.Tensor) -> torch.Tensor:
+    """``H(p)`` per row, (N, K) → (N,)."""
+    return -(p * torch.log(p.clamp_min(1e-12))).sum(-1)
+
+
+def js_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    """Jensen–Shannon divergence per row in nats, in ``[0, log 2]``."""
+    m = (p + q) / 2
+    kl = lambda a: (a * (torch.log(a.clamp_min(1e-12)) - torch.log(m.clamp_min(1e-12)))).sum(-1)  # noqa: E731
+    return 0.5 * kl(p) + 0.5 * kl(q)
+
+
+@dataclass
+class Typicality:
+    """Fitted class means, pooled covariance inverse, and the atypicality threshold."""
+
+    means_: torch.Tensor  # (K, D)
+    precision_: torch.Tensor  # (D, D)
+    threshold_: float  # squared distance above which an input is atypical
+
+    @classmethod
+    def fit(cls, x: torch.Tensor, y: torch.Tensor, classes: int, quantile: float = 0.99) -> Typicality:
+        means = torch.stack([x[y == c].mean(0) for c in range(classes)])
+        centred = x - means[y]
+        cov = centred.T @ centred / (x.shape[0] - classes)
+        typ = cls(means, torch.linalg.inv(cov), 0.0)
+        typ.threshold_ = float(torch.quantile(typ.distance(x), quantile))
+        return typ
+
+    def distance(self, x: torch.Tensor) -> torch.Tensor:
+        """``min_c (x − μ_c)ᵀ Σ⁻¹ (x − μ_c)``, shape (N,)."""
+        diff = x.unsqueeze(1) - self.means_.unsqueeze(0)  # (N, K, D)
+        return torch.einsum("nkd,de,nke->nk", diff, self.precision_, diff).min(1).values
+
+    def atypicality(self, x: torch.Tensor) -> torch.Tensor:
+        """``d²(x) / threshold``: above 1 means atypical."""
+        return self.distance(x) / self.threshold_
+
+
+def tempered_product(p_a: torch.Tensor, p_b: torch.Tensor, atyp_a: torch.Tensor, atyp_b: torch.Tensor) -> torch.Tensor:
+    """``p ∝ p_a^{1/max(1, r_a)} · p_b^{1/max(1, r_b)}`` per row; a plain product when both are typical."""
+    vote = lambda p, r: torch.log(p.clamp_min(1e-12)) / r.clamp_min(1.0).unsqueeze(1)  # noqa: E731
+    return torch.softmax(vote(p_a, atyp_a) + vote(p_b, atyp_b), dim=-1)
+
+
+def rule_gate(
+    p_a: torch.Tensor, p_b: torch.Tensor, atyp_a: torch.Tensor, atyp_b: torch.Tensor, tau: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gated prediction (N, K) and whether fusion stayed open (N,), from atypicality ratios (N,)."""
+    close = (js_divergence(p_a, p_b) > tau) & ((atyp_a > 1) | (atyp_b > 1))
+    trusted = torch.where((atyp_b > atyp_a).unsqueeze(1), p_a, p_b)
+    return torch.where(close.unsqueeze(1), trusted, tempered_product(p_a, p_b, atyp_a, atyp_b)), ~close
+
+
+def entropy_gate(p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor, tau: float) -> torch.Tensor:
+    """On disagreement trust the more confident (lower-entropy) modality — fooled by confident noise."""
+    close = js_divergence(p_a, p_b) > tau
+    trusted = torch.where((entropy(p_a) <= entropy(p_b)).unsqueeze(1), p_a, p_b)
+    return torch.where(close.unsqueeze(1), trusted, p_fused)
+
+
+def gate_features(p_a: torch.Tensor, p_b: torch.Tensor, dist_a: torch.Tensor, dist_b: torch.Tensor) -> torch.Tensor:
+    """``[H(p_a), H(p_b), JS(p_a, p_b), log1p d²_a, log1p d²_b]``, shape (N, 5)."""
+    return torch.stack(
+        [entropy(p_a), entropy(p_b), js_divergence(p_a, p_b), torch.log1p(dist_a), torch.log1p(dist_b)], dim=1
+    )
+
+
+class SoftGate(nn.Module):
+    """``g = softmax(MLP(features))`` over {A, B, fused}; ``p = g_A p_A + g_B p_B + g_F p_fused``."""
+
+    def __init__(self, hidden: int = 16) -> None:
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(5, hidden), nn.Tanh(), nn.Linear(hidden, 3))
+
+    def forward(self, features: torch.Tensor, p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor):
+        g = self.net(features).softmax(-1)  # (N, 3)
+        mixed = g[:, :1] * p_a + g[:, 1:2] * p_b + g[:, 2:] * p_fused  # (N, K)
+        return mixed, g

@@ -1,0 +1,66 @@
+"""Gating: JS/entropy/typicality pieces against scipy; negative transfer is real; the gates avoid it."""
+
+import numpy as np
+import pytest
+import torch
+from scipy.spatial.distance import jensenshannon, mahalanobis
+from scipy.stats import entropy as scipy_entropy
+
+from mmplay.labs import gating
+from mmplay.robust import gating as g
+
+
+def test_js_and_entropy_match_scipy():
+    gen = torch.Generator().manual_seed(0)
+    p = torch.rand(6, 4, generator=gen).softmax(-1).double()
+    q = torch.rand(6, 4, generator=gen).softmax(-1).double()
+    expected = [jensenshannon(a, b) ** 2 for a, b in zip(p.numpy(), q.numpy())]
+    assert np.allclose(g.js_divergence(p, q).numpy(), expected)
+    assert np.allclose(g.entropy(p).numpy(), [scipy_entropy(a) for a in p.numpy()])
+
+
+def test_typicality_is_the_nearest_class_mahalanobis_distance():
+    gen = torch.Generator().manual_seed(1)
+    y = torch.randint(0, 3, (300,), generator=gen)
+    x = torch.randn(300, 2, generator=gen).double() + torch.tensor([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])[y].double()
+    typ = g.Typicality.fit(x, y, 3)
+    vi = typ.precision_.numpy()
+    point = np.array([1.0, 2.0])
+    expected = min(mahalanobis(point, m, vi) ** 2 for m in typ.means_.numpy())
+    assert float(typ.distance(torch.tensor([point]))[0]) == pytest.approx(expected)
+    assert float((typ.atypicality(x) > 1).double().mean()) == pytest.approx(0.01, abs=0.005)
+
+
+def test_rule_gate_trusts_the_typical_modality_on_disagreement():
+    p_a = torch.tensor([[0.9, 0.1], [0.6, 0.4]])
+    p_b = torch.tensor([[0.05, 0.95], [0.55, 0.45]])
+    gated, fused_open = g.rule_gate(p_a, p_b, torch.tensor([0.5, 0.5]), torch.tensor([30.0, 0.5]), tau=0.1)
+    assert torch.equal(gated[0], p_a[0]) and not fused_open[0]
+    assert fused_open[1] and gated[1].argmax() == 0
+
+
+@pytest.fixture(scope="module")
+def trained():
+    run = gating.build(gating.Config())
+    run.trainer.run(gating.Config().steps, every=200)
+    return run
+
+
+def test_negative_transfer_is_real_and_the_gates_avoid_it(trained):
+    acc = gating.evaluate_at(trained, 1.0)
+    best = max(acc["a_only"], acc["b_only"])
+    assert acc["naive"] < best
+    assert acc["rule_gate"] >= best - 0.01
+    assert acc["learned_gate"] >= best - 0.01
+
+
+def test_on_clean_data_the_gates_keep_the_gain_of_fusion(trained):
+    acc = gating.evaluate_at(trained, 0.0)
+    assert acc["naive"] > max(acc["a_only"], acc["b_only"]) + 0.1
+    assert acc["rule_gate"] >= acc["naive"] - 0.01
+    assert acc["learned_gate"] >= acc["naive"] - 0.01
+
+
+def test_entropy_only_rule_is_fooled_by_confident_noise(trained):
+    acc = gating.evaluate_at(trained, 1.0)
+    assert acc["entropy_gate"] < acc["a_only"] - 0.2

@@ -1,0 +1,48 @@
+"""Missing modalities: conditional imputation against numpy; dropout vs imputation claims."""
+
+import numpy as np
+import pytest
+import torch
+
+from mmplay.labs import missing
+from mmplay.robust.missing import GaussianImputer, dropout_masks
+
+
+def test_conditional_mean_matches_an_independent_numpy_computation():
+    rng = np.random.default_rng(0)
+    joint = rng.multivariate_normal(
+        [1, 2, 3, 4], [[2, 0.5, 0.3, 0.1], [0.5, 1, 0.2, 0.4], [0.3, 0.2, 1.5, 0.6], [0.1, 0.4, 0.6, 1]], size=2000
+    )
+    x_a, x_b = joint[:, :2], joint[:, 2:]
+    imputer = GaussianImputer().fit(torch.tensor(x_a), torch.tensor(x_b))
+    mu, cov = joint.mean(0), np.cov(joint, rowvar=False)
+    expected_b = mu[2:] + (x_a[:5] - mu[:2]) @ np.linalg.inv(cov[:2, :2]) @ cov[:2, 2:]
+    expected_a = mu[:2] + (x_b[:5] - mu[2:]) @ np.linalg.inv(cov[2:, 2:]) @ cov[2:, :2]
+    assert np.allclose(imputer.impute_b(torch.tensor(x_a[:5])).numpy(), expected_b)
+    assert np.allclose(imputer.impute_a(torch.tensor(x_b[:5])).numpy(), expected_a)
+
+
+def test_dropout_masks_never_drop_both_and_respect_q():
+    m_a, m_b = dropout_masks(100_000, 0.3, torch.Generator().manual_seed(0))
+    assert float(((m_a == 0) & (m_b == 0)).sum()) == 0
+    assert float((m_a == 0).float().mean()) == pytest.approx(0.3 - 0.045, abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    run = missing.build(missing.Config())
+    run.trainer.run(missing.Config().steps, every=300)
+    return run
+
+
+@pytest.mark.parametrize("which", ["a", "b"])
+def test_all_missing_dropout_holds_and_imputation_beats_zero_fill(trained, which):
+    acc = missing.accuracies(trained, 1.0, which)
+    assert acc["dropout"] >= acc["conditional"] - 0.01
+    assert acc["conditional"] > acc["zero_fill"]
+
+
+def test_nothing_missing_dropout_costs_little(trained):
+    acc = missing.accuracies(trained, 0.0, "b")
+    assert abs(acc["dropout"] - acc["conditional"]) <= 0.02
+    assert acc["zero_fill"] == acc["mean_fill"] == acc["conditional"] == acc["regressor"]
