@@ -34,10 +34,16 @@ LABS = (
     LabEntry(
         "missing", "Missing modalities", "🕳️", "Robustness", "Impute the missing input, or train with modality dropout?"
     ),
+    LabEntry(
+        "dominance",
+        "Dominance",
+        "📢",
+        "Robustness",
+        "Why does the quiet modality never learn — and how does OGM-GE fix it?",
+    ),
 )
 
 PLANNED = (
     ("Representation & alignment", "Alignment (Procrustes)", "Is a rotation enough to overlay two embedding spaces?"),
     ("Representation & alignment", "Contrastive alignment", "Does InfoNCE make few labels go further?"),
-    ("Robustness", "Dominance", "Why does the quiet modality never learn — and how does OGM-GE fix it?"),
 )

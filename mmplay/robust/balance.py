@@ -1,0 +1,54 @@
+"""Modality balance: measure who dominates, and turn the loud modality down.
+
+OGM (Peng et al., CVPR 2022, Eq. 10). For a concat head ``logits = Σ_u W_u φ_u + b``, modality u's
+contribution score on a batch is ``s_u = Σᵢ softmax(W_u φ_u(xᵢ) + b/2)[yᵢ]``; with
+``ρ_u = s_u / s_other``, the encoder gradient of u is multiplied by ``k_u = 1 − tanh(α·ρ_u)`` when
+``ρ_u > 1`` (else 1). OGM-GE then adds Gaussian noise with the gradient's own standard deviation.
+Gradient-norm equalisation rescales both encoders' gradients to the mean of their norms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+
+
+def ogm_coefficient(rho: float, alpha: float) -> float:
+    """``k = 1 − tanh(α·ρ)`` if ``ρ > 1`` else ``1``."""
+    return 1.0 - float(torch.tanh(torch.tensor(alpha * rho))) if rho > 1 else 1.0
+
+
+def contribution_score(features: torch.Tensor, weight_block: torch.Tensor, bias: torch.Tensor, y: torch.Tensor):
+    """``s_u = Σᵢ softmax(W_u φ_u(xᵢ) + b/2)[yᵢ]`` (a float)."""
+    probs = (features @ weight_block.T + bias / 2).softmax(-1)  # (N, C)
+    return float(probs.gather(1, y.unsqueeze(1)).sum())
+
+
+def grad_norm(params: Iterable[torch.nn.Parameter]) -> float:
+    """``‖g‖₂`` over all the parameters' gradients."""
+    grads = [p.grad.reshape(-1) for p in params if p.grad is not None]
+    return float(torch.cat(grads).norm()) if grads else 0.0
+
+
+def scale_grads(params: Iterable[torch.nn.Parameter], factor: float) -> None:
+    for p in params:
+        if p.grad is not None:
+            p.grad.mul_(factor)
+
+
+def add_gradient_noise(params: Iterable[torch.nn.Parameter], generator: torch.Generator) -> None:
+    """OGM-GE: ``g ← g + N(0, std(g)²)`` per parameter tensor."""
+    for p in params:
+        if p.grad is not None and p.grad.numel() > 1:
+            noise = torch.randn(p.grad.shape, generator=generator).to(p.grad.device)
+            p.grad.add_(noise * p.grad.std())
+
+
+def equalise_grad_norms(groups: dict[str, list[torch.nn.Parameter]]) -> None:
+    """Rescale each group's gradient to the mean of the groups' norms."""
+    norms = {name: grad_norm(params) for name, params in groups.items()}
+    target = sum(norms.values()) / len(norms)
+    for name, params in groups.items():
+        if norms[name] > 0:
+            scale_grads(params, target / norms[name])

@@ -1,0 +1,76 @@
+"""Figures of the dominance lab: gradient norms, OGM's ρ and k, probes against their ceilings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from mmplay.viz.common import line_chart
+from mmplay.viz.style import MODALITY_COLORS, tidy
+
+
+def smooth(values: Sequence[float], window: int = 10) -> list[float]:
+    """Trailing moving average (the first points average what exists)."""
+    array = np.asarray(values, dtype=float)
+    if array.size == 0:
+        return []
+    cumulative = np.cumsum(np.insert(array, 0, 0.0))
+    idx = np.arange(1, array.size + 1)
+    lo = np.maximum(idx - window, 0)
+    return ((cumulative[idx] - cumulative[lo]) / (idx - lo)).tolist()
+
+
+def grad_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
+    steps = list(range(1, len(trace["grad_a"]) + 1))
+    return line_chart(
+        steps,
+        {"‖∇ encoder A‖": smooth(trace["grad_a"]), "‖∇ encoder B‖": smooth(trace["grad_b"])},
+        title="Gradient norm reaching each encoder (log)",
+        x_title="step",
+        y_title="norm",
+        log_y=True,
+        markers=False,
+    )
+
+
+def ogm_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
+    steps = list(range(1, len(trace["rho"]) + 1))
+    series = {"ρ = s_A / s_B": smooth(trace["rho"]), "k_A": trace["k_a"], "k_B": trace["k_b"]}
+    if trace.get("w_a"):
+        series.update({"loss weight A": trace["w_a"], "loss weight B": trace["w_b"]})
+    return line_chart(
+        steps,
+        series,
+        title="Discrepancy ρ, OGM coefficients k, loss weights",
+        x_title="step",
+        y_title="value",
+        markers=False,
+        reference=1.0,
+    )
+
+
+def probe_figure(
+    steps: Sequence[int],
+    probes: Mapping[str, Sequence[float]],
+    ceilings: Mapping[str, float],
+    kept: Mapping[str, tuple[Sequence[int], Sequence[float]]] = {},
+) -> go.Figure:
+    """Unimodal probe accuracy per modality against its ceiling (dashed); kept runs overlaid (B)."""
+    fig = go.Figure()
+    for u in ("a", "b"):
+        color = MODALITY_COLORS[u]
+        fig.add_scatter(
+            x=list(steps), y=list(probes[u]), mode="lines", name=f"probe {u.upper()}", line={"color": color, "width": 3}
+        )
+        fig.add_hline(
+            y=ceilings[u], line_dash="dash", line_color=color, annotation_text=f"{u.upper()} alone {ceilings[u]:.0%}"
+        )
+    for label, (kept_steps, kept_b) in kept.items():
+        fig.add_scatter(
+            x=list(kept_steps), y=list(kept_b), mode="lines", name=f"probe B · {label}", line={"dash": "dot"}
+        )
+    fig.update_xaxes(title="step")
+    fig.update_yaxes(title="probe test accuracy", range=[0.4, 1.02])
+    return tidy(fig, title="What each encoder learned (linear probe) vs training it alone", height=380)
