@@ -38,3 +38,21 @@ def expected_calibration_error(probs: torch.Tensor, labels: torch.Tensor, bins: 
     table = reliability_bins(probs, labels, bins)
     total = sum(table["count"])
     return sum(n / total * abs(p - f) for p, f, n in zip(table["confidence"], table["frequency"], table["count"]))
+
+
+def recall_at_k(query: torch.Tensor, keys: torch.Tensor, k: int) -> float:
+    """Fraction of rows i whose pair ``keys[i]`` is among the k nearest keys by cosine similarity."""
+    sims = F.normalize(query, dim=1) @ F.normalize(keys, dim=1).T  # (N, N)
+    own = sims.diagonal().unsqueeze(1)
+    rank = (sims > own).sum(1)  # how many keys beat the true pair
+    return float((rank < k).float().mean())
+
+
+def alignment_uniformity(z_a: torch.Tensor, z_b: torch.Tensor, t: float = 2.0) -> tuple[float, float]:
+    """Wang & Isola: ``align = E‖a − b‖²`` over pairs; ``uniform = log E exp(−t‖x − y‖²)`` over all."""
+    a, b = F.normalize(z_a, dim=1), F.normalize(z_b, dim=1)
+    align = float(((a - b) ** 2).sum(1).mean())
+    both = torch.cat([a, b])
+    sq = torch.pdist(both) ** 2
+    uniform = float(torch.log(torch.exp(-t * sq).mean()))
+    return align, uniform

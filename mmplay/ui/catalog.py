@@ -23,6 +23,13 @@ LABS = (
         "Can two modalities that are each useless (50 %) be perfect together?",
     ),
     LabEntry(
+        "contrastive",
+        "Contrastive alignment",
+        "🧲",
+        "Representation & alignment",
+        "Does InfoNCE make few labels go further?",
+    ),
+    LabEntry(
         "fusion",
         "Fusion",
         "➕",
@@ -45,5 +52,4 @@ LABS = (
 
 PLANNED = (
     ("Representation & alignment", "Alignment (Procrustes)", "Is a rotation enough to overlay two embedding spaces?"),
-    ("Representation & alignment", "Contrastive alignment", "Does InfoNCE make few labels go further?"),
 )

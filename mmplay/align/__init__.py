@@ -1,0 +1,1 @@
+"""Alignment: Procrustes and contrastive objectives."""

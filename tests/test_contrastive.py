@@ -1,0 +1,101 @@
+"""Contrastive losses against explicit loops and torch.nn.functional; the lab's claims for both losses."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from mmplay.align.contrastive import InfoNCE, info_nce, mine_negatives, triplet_loss
+from mmplay.labs import contrastive
+from mmplay.metrics import alignment_uniformity, recall_at_k
+
+
+def _pairs(seed=0, n=8, d=5):
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(n, d, generator=gen, dtype=torch.float64), torch.randn(n, d, generator=gen, dtype=torch.float64)
+
+
+def test_info_nce_matches_an_explicit_per_row_loop():
+    a, b = _pairs()
+    tau = 0.2
+    an, bn = [v / v.norm(dim=1, keepdim=True) for v in (a, b)]
+    total = 0.0
+    for i in range(len(a)):
+        row = [float(an[i] @ bn[j]) / tau for j in range(len(b))]
+        col = [float(bn[i] @ an[j]) / tau for j in range(len(a))]
+        total += -row[i] + math.log(sum(math.exp(v) for v in row))
+        total += -col[i] + math.log(sum(math.exp(v) for v in col))
+    assert float(info_nce(a, b, tau)) == pytest.approx(total / (2 * len(a)), rel=1e-9)
+
+
+def test_info_nce_matches_cross_entropy_and_its_gradient_checks():
+    a, b = _pairs(1)
+    logits = F.normalize(a, dim=1) @ F.normalize(b, dim=1).T / 0.5
+    target = torch.arange(len(a))
+    reference = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+    assert float(info_nce(a, b, 0.5)) == pytest.approx(float(reference))
+    a.requires_grad_(True)
+    b.requires_grad_(True)
+    assert torch.autograd.gradcheck(lambda x, y: info_nce(x, y, 0.5), (a, b))
+    module = InfoNCE(0.1, learnable=True)
+    module(a.float(), b.float()).backward()
+    assert module.log_temperature.grad is not None
+
+
+def test_triplet_with_given_negatives_equals_torch_and_an_explicit_loop():
+    a, b = _pairs(2)
+    negatives = torch.roll(torch.arange(len(a)), 1)
+    an, bn = F.normalize(a, dim=1), F.normalize(b, dim=1)
+    ours = float(triplet_loss(a, b, margin=0.3, negatives=negatives))
+    assert ours == pytest.approx(float(F.triplet_margin_loss(an, bn, bn[negatives], margin=0.3)), rel=1e-9)
+    explicit = sum(
+        max(0.0, float((an[i] - bn[i]).norm() - (an[i] - bn[negatives[i]]).norm()) + 0.3) for i in range(len(a))
+    ) / len(a)
+    assert ours == pytest.approx(explicit, rel=1e-5)
+    a.requires_grad_(True)
+    assert torch.autograd.gradcheck(lambda x: triplet_loss(x, b, 0.3, "hard"), (a,))
+    mined = mine_negatives(torch.cdist(an, bn), 0.3, "random", torch.Generator().manual_seed(0))
+    assert bool((mined != torch.arange(len(a))).all())
+
+
+def test_hard_and_semi_hard_mining_pick_the_right_negatives():
+    distances = torch.tensor([[0.5, 0.2, 0.6, 0.9], [0.1, 0.4, 0.45, 0.8], [0.3, 0.7, 0.2, 0.25], [1.0, 0.9, 0.8, 0.1]])
+    assert mine_negatives(distances, 0.2, "hard").tolist() == [1, 0, 3, 2]
+    assert mine_negatives(distances, 0.2, "semi-hard").tolist() == [2, 2, 3, 2]
+
+
+def test_recall_and_alignment_uniformity_against_brute_force():
+    a, b = _pairs(3, n=30)
+    sims = F.normalize(a, dim=1) @ F.normalize(b, dim=1).T
+    top5 = sims.topk(5, dim=1).indices
+    assert recall_at_k(a, b, 5) == pytest.approx(float(sum(i in top5[i] for i in range(30)) / 30))
+    align, uniform = alignment_uniformity(a, b)
+    an, bn = F.normalize(a, dim=1), F.normalize(b, dim=1)
+    assert align == pytest.approx(float(((an - bn) ** 2).sum(1).mean()))
+    both = torch.cat([an, bn])
+    pairs = [float(torch.exp(-2 * ((both[i] - both[j]) ** 2).sum())) for i in range(60) for j in range(i + 1, 60)]
+    assert uniform == pytest.approx(math.log(sum(pairs) / len(pairs)))
+
+
+@pytest.fixture(scope="module", params=["infonce", "triplet"])
+def metrics(request):
+    return contrastive.run(contrastive.Config(loss=request.param))["metrics"]
+
+
+def test_retrieval_rises_at_least_threefold(metrics):
+    chance = 1 / 1000
+    for direction in ("a_to_b", "b_to_a"):
+        before = max(metrics["recall_at_1"]["before"][direction], chance)
+        assert metrics["recall_at_1"]["after"][direction] >= 3 * before
+
+
+@pytest.mark.parametrize("labels", ["1", "2"])
+def test_trained_embeddings_beat_raw_features_with_few_labels(metrics, labels):
+    probes = metrics["probe_accuracy"][labels]
+    assert probes["trained"] >= probes["raw"] + 0.10
+
+
+def test_cross_modal_transfer_needs_alignment(metrics):
+    assert metrics["cross_modal_transfer"]["trained"] >= 0.8
+    assert metrics["cross_modal_transfer"]["untrained"] <= 0.1 + 0.1  # chance is 1/K = 0.1
