@@ -62,9 +62,11 @@ def triplet_loss(
     margin: float = 0.2,
     mining: str = "semi-hard",
     generator: torch.Generator | None = None,
+    negatives: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Triplet loss on unit embeddings with in-batch negatives from modality B."""
+    """Triplet loss on unit embeddings; negatives from modality B, mined in-batch unless given."""
     a, b = F.normalize(z_a, dim=1), F.normalize(z_b, dim=1)
-    with torch.no_grad():
-        negatives = mine_negatives(torch.cdist(a, b), margin, mining, generator)
+    if negatives is None:
+        with torch.no_grad():
+            negatives = mine_negatives(torch.cdist(a, b), margin, mining, generator)
     return F.triplet_margin_loss(a, b, b[negatives], margin=margin)
