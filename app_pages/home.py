@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mmplay.ui.catalog import LABS, PLANNED
+from mmplay.ui.catalog import LABS
 
 st.title("🎛️ mmplay — a playground for multimodal learning")
 st.markdown(
@@ -32,5 +32,3 @@ for lab in LABS:
     with st.container(border=True):
         st.page_link(f"app_pages/{lab.slug}.py", label=f"**{lab.title}** — {lab.question}", icon=lab.icon)
         st.caption(lab.pillar)
-if PLANNED:
-    st.markdown("**Coming next:** " + " · ".join(f"{title} ({pillar})" for pillar, title, _ in PLANNED))

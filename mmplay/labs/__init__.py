@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-LAB_NAMES = ("synergy", "contrastive", "fusion", "experts", "gating", "missing", "dominance")
+LAB_NAMES = ("synergy", "alignment", "contrastive", "fusion", "experts", "gating", "missing", "dominance")
 
 
 def load_lab(name: str) -> ModuleType:

@@ -23,6 +23,13 @@ LABS = (
         "Can two modalities that are each useless (50 %) be perfect together?",
     ),
     LabEntry(
+        "alignment",
+        "Alignment (Procrustes)",
+        "🗺️",
+        "Representation & alignment",
+        "Is a rotation enough to overlay two embedding spaces?",
+    ),
+    LabEntry(
         "contrastive",
         "Contrastive alignment",
         "🧲",
@@ -48,8 +55,4 @@ LABS = (
         "Robustness",
         "Why does the quiet modality never learn — and how does OGM-GE fix it?",
     ),
-)
-
-PLANNED = (
-    ("Representation & alignment", "Alignment (Procrustes)", "Is a rotation enough to overlay two embedding spaces?"),
 )

@@ -45,13 +45,15 @@ def training_slot(timeout_s: float = 0.5) -> Iterator[bool]:
 
 def _warm_up() -> None:
     import mmplay.labs.synergy  # noqa: F401  (imports torch and the lab code)
+    from mmplay import project2d
 
     configure_torch()
+    project2d.warm_up()  # numba compiles UMAP's kernels here, not on a user's first UMAP view
 
 
 @st.cache_resource
 def start_warm_up() -> threading.Thread:
-    """Import torch and the labs in the background once per process, off the home page's path."""
+    """Import torch and the labs and compile UMAP in the background once per process, off the home page's path."""
     thread = threading.Thread(target=_warm_up, name="mmplay-warm-up", daemon=True)
     thread.start()
     return thread

@@ -1,0 +1,36 @@
+"""In a real browser: upload two embedding files through the page and see the verdict."""
+
+import io
+
+import numpy as np
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_upload_two_files_and_see_the_result(page, app_url):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(120, 4))
+    b = 2.0 * a @ np.linalg.qr(rng.normal(size=(4, 4)))[0] + 0.01 * rng.normal(size=(120, 4))
+    ARTIFACTS.mkdir(exist_ok=True)
+    paths = []
+    for name, array in (("a.npy", a), ("b.csv", b)):
+        path = ARTIFACTS / f"upload-{name}"
+        if name.endswith(".npy"):
+            np.save(path, array)
+        else:
+            buffer = io.StringIO()
+            np.savetxt(buffer, array, delimiter=",")
+            path.write_text(buffer.getvalue())
+        paths.append(path)
+    page.goto(f"{app_url}/alignment")
+    wait_for_app(page)
+    page.get_by_text("Bring your own embeddings").click()
+    inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    inputs.nth(0).set_input_files(str(paths[0]))
+    inputs.nth(1).set_input_files(str(paths[1]))
+    page.get_by_text("Using your files: 120 paired items").wait_for(timeout=60_000)
+    page.get_by_text("Verdict: ✅ a linear map suffices").wait_for(timeout=60_000)
+    assert_no_exception(page)
