@@ -11,6 +11,7 @@ from mmplay.ui.controls import config_controls
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
+from mmplay.ui.runtime import start_umap_warm_up
 from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import alignment as viz
 
@@ -19,6 +20,7 @@ lab_header(
     "Alignment: overlaying two embedding spaces",
     "Procrustes finds the best rotation; held-out residuals say whether a linear map is enough.",
 )
+start_umap_warm_up()
 initial = config_from_url(lab.Config)
 with st.sidebar:
     st.header("Embeddings & maps")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -45,16 +46,32 @@ def training_slot(timeout_s: float = 0.5) -> Iterator[bool]:
 
 def _warm_up() -> None:
     import mmplay.labs.synergy  # noqa: F401  (imports torch and the lab code)
-    from mmplay import project2d
 
     configure_torch()
-    project2d.warm_up()  # numba compiles UMAP's kernels here, not on a user's first UMAP view
+    # numba compiles UMAP's kernels in a child process that fills its on-disk cache: no GIL
+    # contention with the pages being served, and the in-process warm-up later only loads them.
+    subprocess.Popen(
+        [sys.executable, "-c", "from mmplay import project2d; project2d.warm_up()"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 @st.cache_resource
 def start_warm_up() -> threading.Thread:
-    """Import torch and the labs and compile UMAP in the background once per process, off the home page's path."""
+    """Import torch and the labs, and pre-compile UMAP elsewhere, once per process, off the home page's path."""
     thread = threading.Thread(target=_warm_up, name="mmplay-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_resource
+def start_umap_warm_up() -> threading.Thread:
+    """Load UMAP (and its compiled kernels) in this process while the user looks at the PCA view."""
+    from mmplay import project2d
+
+    thread = threading.Thread(target=project2d.warm_up, name="mmplay-umap-warm-up", daemon=True)
     thread.start()
     return thread
 
