@@ -20,39 +20,47 @@ lab_header(
 )
 
 st.header("Part 1 · Two to four Gaussian experts, in closed form")
-count = st.slider("number of experts", 2, 4, 2, key="experts.count")
-defaults = [(-1.0, 1.0), (2.0, 0.8), (0.5, 1.5), (3.5, 0.6)]
-columns = st.columns(count)
-means, stds, weights = [], [], []
-for k, col in enumerate(columns):
-    with col:
-        st.markdown(f"**Expert {k + 1}**")
-        means.append(st.slider("mean μ", -5.0, 5.0, defaults[k][0], 0.1, key=f"experts.mu{k}"))
-        stds.append(st.slider("std σ", 0.2, 3.0, defaults[k][1], 0.1, key=f"experts.sd{k}"))
-        weights.append(st.slider("mixture weight π", 0.05, 1.0, 1.0 / count, 0.05, key=f"experts.pi{k}"))
-result = lab.analytic(means, stds, weights)
-left, right = st.columns([3, 2])
-left.plotly_chart(viz.densities_figure(result), key="experts.densities")
-with right:
-    expert_vars = [s**2 for s in stds]
-    st.markdown(
-        "| | mean | variance |\n|---|---|---|\n"
-        + "".join(f"| expert {k + 1} | {m:.2f} | {v:.3f} |\n" for k, (m, v) in enumerate(zip(means, expert_vars)))
-        + f"| **PoE** | {result.poe[0]:.2f} | **{result.poe[1]:.3f}** |\n"
-        + f"| **MoE** | {result.moe[0]:.2f} | **{result.moe[1]:.3f}** |\n"
-    )
-    st.caption(
-        f"MoE 90 % interval (exact mixture quantiles): [{result.moe_interval_90[0]:.2f}, "
-        f"{result.moe_interval_90[1]:.2f}]"
-    )
-    st.success(f"PoE variance {result.poe[1]:.3f} < smallest expert variance {min(expert_vars):.3f}.")
-    if result.moe[1] > max(expert_vars):
-        st.warning(
-            f"The seed says MoE uncertainty lies *between* the experts. Here it is {result.moe[1]:.3f} — "
-            f"above the largest expert's {max(expert_vars):.3f}: the means disagree, so Σπ(μ−μ̄)² adds up."
+
+
+@st.fragment
+def analytic_playground() -> None:
+    """Closed forms only: a slider here reruns this fragment alone, not the trained part below."""
+    count = st.slider("number of experts", 2, 4, 2, key="experts.count")
+    defaults = [(-1.0, 1.0), (2.0, 0.8), (0.5, 1.5), (3.5, 0.6)]
+    columns = st.columns(count)
+    means, stds, weights = [], [], []
+    for k, col in enumerate(columns):
+        with col:
+            st.markdown(f"**Expert {k + 1}**")
+            means.append(st.slider("mean μ", -5.0, 5.0, defaults[k][0], 0.1, key=f"experts.mu{k}"))
+            stds.append(st.slider("std σ", 0.2, 3.0, defaults[k][1], 0.1, key=f"experts.sd{k}"))
+            weights.append(st.slider("mixture weight π", 0.05, 1.0, 1.0 / count, 0.05, key=f"experts.pi{k}"))
+    result = lab.analytic(means, stds, weights)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(viz.densities_figure(result), key="experts.densities")
+    with right:
+        expert_vars = [s**2 for s in stds]
+        st.markdown(
+            "| | mean | variance |\n|---|---|---|\n"
+            + "".join(f"| expert {k + 1} | {m:.2f} | {v:.3f} |\n" for k, (m, v) in enumerate(zip(means, expert_vars)))
+            + f"| **PoE** | {result.poe[0]:.2f} | **{result.poe[1]:.3f}** |\n"
+            + f"| **MoE** | {result.moe[0]:.2f} | **{result.moe[1]:.3f}** |\n"
         )
-    else:
-        st.info("Here the MoE variance lies between the experts' — true only while their means roughly agree.")
+        st.caption(
+            f"MoE 90 % interval (exact mixture quantiles): [{result.moe_interval_90[0]:.2f}, "
+            f"{result.moe_interval_90[1]:.2f}]"
+        )
+        st.success(f"PoE variance {result.poe[1]:.3f} < smallest expert variance {min(expert_vars):.3f}.")
+        if result.moe[1] > max(expert_vars):
+            st.warning(
+                f"The seed says MoE uncertainty lies *between* the experts. Here it is {result.moe[1]:.3f} — "
+                f"above the largest expert's {max(expert_vars):.3f}: the means disagree, so Σπ(μ−μ̄)² adds up."
+            )
+        else:
+            st.info("Here the MoE variance lies between the experts' — true only while their means roughly agree.")
+
+
+analytic_playground()
 
 st.header("Part 2 · Two trained experts, one drifting sensor")
 initial = config_from_url(lab.Config)

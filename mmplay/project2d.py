@@ -44,10 +44,12 @@ def exact_knn(x: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.
     data = torch.as_tensor(x, dtype=torch.float32)
     indices, distances = [], []
     for start in range(0, len(data), block):
-        d = torch.cdist(data[start : start + block], data, compute_mode="donot_use_mm_for_euclid_dist")  # (block, N)
-        dist, idx = d.topk(k, dim=1, largest=False)
-        indices.append(idx)
-        distances.append(dist)
+        rows = data[start : start + block]
+        idx = torch.cdist(rows, data).topk(k, dim=1, largest=False).indices  # (block, k), fast matmul form
+        exact = torch.linalg.norm(data[idx] - rows.unsqueeze(1), dim=2)  # (block, k), no cancellation error
+        order = exact.argsort(dim=1)
+        indices.append(idx.gather(1, order))
+        distances.append(exact.gather(1, order))
     return torch.cat(indices).numpy(), torch.cat(distances).numpy()
 
 
