@@ -40,12 +40,15 @@ def expected_calibration_error(probs: torch.Tensor, labels: torch.Tensor, bins: 
     return sum(n / total * abs(p - f) for p, f, n in zip(table["confidence"], table["frequency"], table["count"]))
 
 
+def pair_ranks(sims: torch.Tensor) -> torch.Tensor:
+    """For a similarity matrix (N, N) with pairs on the diagonal: how many keys beat each true pair."""
+    return (sims > sims.diagonal().unsqueeze(1)).sum(1)
+
+
 def recall_at_k(query: torch.Tensor, keys: torch.Tensor, k: int) -> float:
     """Fraction of rows i whose pair ``keys[i]`` is among the k nearest keys by cosine similarity."""
     sims = F.normalize(query, dim=1) @ F.normalize(keys, dim=1).T  # (N, N)
-    own = sims.diagonal().unsqueeze(1)
-    rank = (sims > own).sum(1)  # how many keys beat the true pair
-    return float((rank < k).float().mean())
+    return float((pair_ranks(sims) < k).float().mean())
 
 
 def alignment_uniformity(z_a: torch.Tensor, z_b: torch.Tensor, t: float = 2.0) -> tuple[float, float]:
