@@ -41,3 +41,34 @@ def test_invalid_settings_exit_2_with_a_reason(capsys):
     assert "noise" in capsys.readouterr().err
     with pytest.raises(ValueError):
         parse_settings(["novalue"])
+
+
+SMALL = {
+    "synergy": ["steps=5"],
+    "alignment": ["steps=5", "n=60", "permutations=19"],
+    "contrastive": ["steps=5", "n_train=500"],
+    "fusion": ["steps=5", "seq_steps=50", "seq_train=500", "n_train=400", "n_test=400"],
+    "experts": ["steps=5", "n_train=400", "n_test=400"],
+    "gating": ["steps=5", "n_train=400", "n_test=400"],
+    "missing": ["steps=5", "n_train=400", "n_test=400"],
+    "dominance": ["steps=5", "n_train=200", "n_test=200"],
+}
+EXPECTED_KEYS = {
+    "synergy": {"test_accuracy", "pid_bits"},
+    "alignment": {"rotation_error", "residual", "verdict", "p_value"},
+    "contrastive": {"recall_at_1", "probe_accuracy", "cross_modal_transfer"},
+    "fusion": {"logits", "sequence"},
+    "experts": {"coverage_90", "nll", "width"},
+    "gating": {"accuracy"},
+    "missing": {"accuracy"},
+    "dominance": {"probe_accuracy", "ceiling", "fused_accuracy", "accuracy_without_a", "grad_norm_ratio"},
+}
+
+
+@pytest.mark.parametrize("lab", sorted(SMALL))
+def test_every_lab_runs_headless(lab, capsys):
+    args = ["run", lab, "--json"] + [item for pair in SMALL[lab] for item in ("--set", pair)]
+    assert main(args) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["lab"] == lab
+    assert EXPECTED_KEYS[lab] <= set(payload["metrics"])

@@ -119,11 +119,15 @@ def representations(run: ContrastiveRun, data: PairedData, modality: str = "a") 
 
 
 def label_efficiency(run: ContrastiveRun, draws: int = 5) -> dict[str, dict[str, dict[str, float]]]:
-    """Probe accuracy (mean, std over draws) per labels-per-concept n and representation."""
+    """Probe accuracy (mean, std over draws) per labels-per-concept n and representation.
+
+    Only the n that every concept has enough training items for are run.
+    """
     train_y, test_y = run.train.concept.cpu().numpy(), run.test.concept.cpu().numpy()
     train_r, test_r = representations(run, run.train), representations(run, run.test)
+    smallest = int(np.bincount(train_y, minlength=run.config.concepts).min())
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for n in LABELS_PER_CONCEPT:
+    for n in (n for n in LABELS_PER_CONCEPT if n <= smallest):
         scores: dict[str, list[float]] = {k: [] for k in train_r}
         for draw_index in range(draws):
             rng = np.random.default_rng(run.config.seed * 1000 + draw_index)
