@@ -7,12 +7,11 @@ import streamlit as st
 from mmplay.data.uploads import MAX_BYTES, MAX_COLS, MAX_ROWS, UploadError, load_pair
 from mmplay.labs import alignment as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.runtime import start_umap_warm_up
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import alignment as viz
 
 lab_header(
@@ -21,25 +20,21 @@ lab_header(
     "Procrustes finds the best rotation; held-out residuals say whether a linear map is enough.",
 )
 start_umap_warm_up()
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Embeddings & maps")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "preset": "Preset",
-            "n": "Items",
-            "dim": "Dimensions",
-            "noise": "Noise on B",
-            "warp": "Warp strength β",
-            "hidden": "MLP hidden units",
-            "lr": "MLP learning rate",
-            "seed": "Seed",
-        },
-        key="alignment",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Embeddings & maps",
+    {
+        "preset": "Preset",
+        "n": "Items",
+        "dim": "Dimensions",
+        "noise": "Noise on B",
+        "warp": "Warp strength β",
+        "hidden": "MLP hidden units",
+        "lr": "MLP learning rate",
+        "seed": "Seed",
+    },
+    key="alignment",
+)
 
 with st.expander("📤 Bring your own embeddings", expanded=False):
     st.caption(

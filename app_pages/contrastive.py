@@ -4,12 +4,11 @@ import streamlit as st
 
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import contrastive as viz
 from mmplay.viz.common import line_chart
 
@@ -18,30 +17,26 @@ lab_header(
     "Contrastive alignment: one space for two modalities",
     "InfoNCE pulls each item's two views together — and makes a handful of labels go a long way.",
 )
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Objective & data")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "loss": "Loss",
-            "temperature": "Temperature τ",
-            "learn_temperature": "Learn τ",
-            "margin": "Triplet margin",
-            "mining": "Negative mining",
-            "batch": "Batch size",
-            "emb_dim": "Embedding width",
-            "lr": "Learning rate",
-            "concepts": "Concepts K",
-            "noise": "Sensor noise",
-            "gain": "Sensor nonlinearity",
-            "nuisance": "Private nuisance",
-            "seed": "Seed",
-        },
-        key="contrastive",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Objective & data",
+    {
+        "loss": "Loss",
+        "temperature": "Temperature τ",
+        "learn_temperature": "Learn τ",
+        "margin": "Triplet margin",
+        "mining": "Negative mining",
+        "batch": "Batch size",
+        "emb_dim": "Embedding width",
+        "lr": "Learning rate",
+        "concepts": "Concepts K",
+        "noise": "Sensor noise",
+        "gain": "Sensor nonlinearity",
+        "nuisance": "Private nuisance",
+        "seed": "Seed",
+    },
+    key="contrastive",
+)
 state = live_state("contrastive.run", config, lab.build)
 options = {"yes": "a probe trained on A's embeddings will classify B's"}
 prediction = predict_first("contrastive.predict", "after training, will the two modalities share one space?", options)

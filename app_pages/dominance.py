@@ -6,12 +6,11 @@ import streamlit as st
 
 from mmplay.labs import dominance as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import dominance as viz
 from mmplay.viz.common import line_chart
 
@@ -20,25 +19,21 @@ lab_header(
     "Dominance: the loud modality and the quiet one",
     "When the easy modality fits first, the hard one's encoder starves; OGM-GE turns the loud one down.",
 )
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Training & balance")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "method": "Balancing method",
-            "alpha": "OGM α",
-            "modulation_start": "Modulate from step",
-            "modulation_stop": "Modulate until step",
-            "imbalance": "Imbalance (A's margin)",
-            "noise_b": "Noise on B",
-            "lr": "Learning rate",
-            "seed": "Seed",
-        },
-        key="dominance",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Training & balance",
+    {
+        "method": "Balancing method",
+        "alpha": "OGM α",
+        "modulation_start": "Modulate from step",
+        "modulation_stop": "Modulate until step",
+        "imbalance": "Imbalance (A's margin)",
+        "noise_b": "Noise on B",
+        "lr": "Learning rate",
+        "seed": "Seed",
+    },
+    key="dominance",
+)
 state = live_state("dominance.run", config, lab.build)
 
 

@@ -4,12 +4,11 @@ import streamlit as st
 
 from mmplay.labs import experts as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import experts as viz
 from mmplay.viz.common import line_chart
 
@@ -63,25 +62,21 @@ def analytic_playground() -> None:
 analytic_playground()
 
 st.header("Part 2 · Two trained experts, one drifting sensor")
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Sensors & experts")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "bias": "Sensor B bias (fraction of 4 units)",
-            "prior_correction": "Divide the prior out of PoE",
-            "noise_a": "Sensor A noise σ",
-            "noise_b": "Sensor B noise σ",
-            "prior_std": "Weight spread (prior σ)",
-            "hidden": "Hidden units",
-            "lr": "Learning rate",
-            "seed": "Seed",
-        },
-        key="experts",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Sensors & experts",
+    {
+        "bias": "Sensor B bias (fraction of 4 units)",
+        "prior_correction": "Divide the prior out of PoE",
+        "noise_a": "Sensor A noise σ",
+        "noise_b": "Sensor B noise σ",
+        "prior_std": "Weight spread (prior σ)",
+        "hidden": "Hidden units",
+        "lr": "Learning rate",
+        "seed": "Seed",
+    },
+    key="experts",
+)
 state = live_state("experts.run", lab.training_config(config), lab.build)
 options = {"poe": "PoE (product)", "moe": "MoE (mixture)"}
 prediction = predict_first(

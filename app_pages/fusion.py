@@ -4,12 +4,11 @@ import streamlit as st
 
 from mmplay.labs import fusion as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import fusion as viz
 
 lab_header(
@@ -17,23 +16,19 @@ lab_header(
     "Fusion: adding logits, and attention vs concatenation",
     "Under conditional independence, ℓA + ℓB − logit π is the Bayes posterior; attention scales with length.",
 )
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Part 1 · two Gaussian modalities")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "rho": "Noise correlation ρ",
-            "prior": "Prior π = P(y=1)",
-            "separation": "Class separation",
-            "dim": "Features per modality",
-            "lr": "Learning rate",
-            "seed": "Seed",
-        },
-        key="fusion",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Part 1 · two Gaussian modalities",
+    {
+        "rho": "Noise correlation ρ",
+        "prior": "Prior π = P(y=1)",
+        "separation": "Class separation",
+        "dim": "Features per modality",
+        "lr": "Learning rate",
+        "seed": "Seed",
+    },
+    key="fusion",
+)
 
 st.header("Part 1 · Evidence adds in log-odds")
 state = live_state("fusion.run", config, lab.build)

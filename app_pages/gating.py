@@ -4,12 +4,11 @@ import streamlit as st
 
 from mmplay.labs import gating as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import robust as viz
 from mmplay.viz.common import line_chart
 
@@ -19,23 +18,19 @@ lab_header(
     "A corrupted modality drags naive fusion below the clean one alone; a gate that checks disagreement "
     "and typicality does not.",
 )
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Corruption & gate")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "corruption": "Corruption of B at test time",
-            "kind": "Kind of corruption",
-            "tau": "Gate threshold τ",
-            "noise": "Clean noise",
-            "lr": "Learning rate",
-            "seed": "Seed",
-        },
-        key="gating",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Corruption & gate",
+    {
+        "corruption": "Corruption of B at test time",
+        "kind": "Kind of corruption",
+        "tau": "Gate threshold τ",
+        "noise": "Clean noise",
+        "lr": "Learning rate",
+        "seed": "Seed",
+    },
+    key="gating",
+)
 training_key = lab.Config(
     noise=config.noise, n_train=config.n_train, n_test=config.n_test, lr=config.lr, steps=config.steps, seed=config.seed
 )

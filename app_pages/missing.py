@@ -6,12 +6,11 @@ import streamlit as st
 
 from mmplay.labs import missing as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import robust as viz
 from mmplay.viz.common import line_chart
 
@@ -20,24 +19,20 @@ lab_header(
     "Missing modalities: impute, or train for it?",
     "Zero-filling breaks a model; conditional imputation and modality dropout both hold up.",
 )
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Missing data")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "rate": "Missing rate at test time",
-            "missing": "Which modality goes missing",
-            "q": "Dropout q (training)",
-            "shared_std": "Shared latent spread",
-            "offset": "Feature mean",
-            "lr": "Learning rate",
-            "seed": "Seed",
-        },
-        key="missing",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Missing data",
+    {
+        "rate": "Missing rate at test time",
+        "missing": "Which modality goes missing",
+        "q": "Dropout q (training)",
+        "shared_std": "Shared latent spread",
+        "offset": "Feature mean",
+        "lr": "Learning rate",
+        "seed": "Seed",
+    },
+    key="missing",
+)
 state = live_state("missing.run", dataclasses.replace(config, rate=0.5, missing="b"), lab.build)
 options = {k: viz.MISSING_LABELS[k] for k in ("zero_fill", "mean_fill", "conditional", "dropout")}
 prediction = predict_first(

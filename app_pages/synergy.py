@@ -4,12 +4,11 @@ import streamlit as st
 
 from mmplay.labs import synergy as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import config_controls
+from mmplay.ui.controls import sidebar_config
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
-from mmplay.ui.url_state import config_from_url, write_url
 from mmplay.viz import synergy as viz
 from mmplay.viz.common import line_chart
 
@@ -26,23 +25,19 @@ lab_header(
     "Synergy: when 1 + 1 > 2",
     "Each modality alone is a coin flip on XOR; the interaction x·y makes it linearly separable.",
 )
-initial = config_from_url(lab.Config)
-with st.sidebar:
-    st.header("Data & models")
-    config = config_controls(
-        lab.Config,
-        initial,
-        {
-            "preset": "Task",
-            "noise": "Noise σ",
-            "n_points": "Points per split",
-            "mlp_width": "MLP width",
-            "lr": "Learning rate",
-            "seed": "Seed",
-        },
-        key="synergy",
-    )
-write_url(config)
+config = sidebar_config(
+    lab.Config,
+    "Data & models",
+    {
+        "preset": "Task",
+        "noise": "Noise σ",
+        "n_points": "Points per split",
+        "mlp_width": "MLP width",
+        "lr": "Learning rate",
+        "seed": "Seed",
+    },
+    key="synergy",
+)
 state = live_state("synergy.run", config, lab.build)
 prediction = predict_first(
     "synergy.predict",

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from mmplay.ui.url_state import config_from_url, write_url
+
 C = TypeVar("C")
 
 
@@ -46,3 +48,13 @@ def config_controls(cls: type[C], initial: C, labels: Mapping[str, str], key: st
             st.session_state[state_key] = values[name]
         values[name] = _widget(fields[name], label, state_key)
     return cls(**values)
+
+
+def sidebar_config(cls: type[C], heading: str, labels: Mapping[str, str], key: str) -> C:
+    """The lab's Config: read from the URL (bad values reported), edited in the sidebar, written back."""
+    initial = config_from_url(cls)
+    with st.sidebar:
+        st.header(heading)
+        config = config_controls(cls, initial, labels, key)
+    write_url(config)
+    return config
