@@ -96,6 +96,9 @@ def render(run: lab.AlignmentRun) -> None:
     left, right = st.columns(2)
     left.plotly_chart(figs["bars"], key="alignment.chart.bars")
     right.plotly_chart(figs["hist"], key="alignment.chart.hist")
+    with right:
+        st.caption("Worst-aligned items (full Procrustes fit)")
+        st.dataframe(lab.worst_items(run), hide_index=True, height=200)
     left, right = st.columns(2)
     left.plotly_chart(figs["before"], key="alignment.chart.before")
     right.plotly_chart(figs["after"], key="alignment.chart.after")

@@ -9,6 +9,7 @@ from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.live import live_state, training_panel
 from mmplay.ui.page import lab_header
 from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.runtime import start_umap_warm_up
 from mmplay.viz import contrastive as viz
 from mmplay.viz.common import line_chart
 
@@ -17,6 +18,7 @@ lab_header(
     "Contrastive alignment: one space for two modalities",
     "InfoNCE pulls each item's two views together — and makes a handful of labels go a long way.",
 )
+start_umap_warm_up()
 config = sidebar_config(
     lab.Config,
     "Objective & data",
@@ -98,6 +100,12 @@ def render(run: lab.ContrastiveRun) -> None:
 
 
 training_panel("contrastive.run", state, lab.build, render, max_steps=3000, default_speed=20)
+
+if st.button("Show the joint embedding in UMAP (a second or two)", key="contrastive.umap"):
+    with st.spinner("Running UMAP…"):
+        st.plotly_chart(
+            viz.embedding_figure(lab.joint_embedding(state.run, method="umap"), "UMAP"), key="contrastive.chart.umap"
+        )
 
 st.subheader("Label efficiency: how far do a few labels go?")
 st.caption(

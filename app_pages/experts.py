@@ -90,6 +90,7 @@ def figures(run: lab.ExpertsRun) -> dict:
     rows = history_rows(run.trainer.history[1:])
     biases, sweep = lab.bias_sweep(run, prior_correction=config.prior_correction)
     figs = viz.sweep_figures(sweep, biases)
+    figs["pit"] = viz.pit_figure(lab.pit(run, config.bias, config.prior_correction))
     figs["reliability"] = viz.reliability_figure(
         lab.NOMINAL_LEVELS, lab.reliability(run, config.bias, config.prior_correction)
     )
@@ -117,7 +118,8 @@ def render(run: lab.ExpertsRun) -> None:
     row1 = st.columns(3)
     for col, name in zip(row1, ("coverage", "nll", "width")):
         col.plotly_chart(figs[name], key=f"experts.{name}")
-    row2 = st.columns(2)
+    row2 = st.columns(3)
+    row2[2].plotly_chart(figs["pit"], key="experts.chart.pit")
     row2[0].plotly_chart(figs["reliability"], key="experts.reliability")
     row2[1].plotly_chart(figs["loss"], key="experts.loss")
     if prediction is not None and run.trainer.steps_done > 0:

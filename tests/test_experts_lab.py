@@ -44,3 +44,10 @@ def test_analytic_playground_agrees_with_the_closed_forms():
     assert result.moe[1] == pytest.approx(0.5 * 1.0 + 0.5 * 0.64 + 0.25 * 3.0**2)
     step = result.grid[1] - result.grid[0]
     assert sum(result.moe_density) * step == pytest.approx(1.0, abs=1e-3)
+
+
+def test_pit_is_flat_when_calibrated_and_piles_up_when_not(trained):
+    calm = experts.pit(trained, 0.0)["poe"]
+    assert all(0.7 <= v <= 1.3 for v in calm)
+    drifted = experts.pit(trained, 1.0)["poe"]
+    assert max(drifted) > 3.0

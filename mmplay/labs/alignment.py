@@ -140,6 +140,13 @@ def item_residuals(run: AlignmentRun) -> np.ndarray:
     return torch.linalg.norm(full_fit(run).aligned - run.b, dim=1).cpu().numpy()
 
 
+def worst_items(run: AlignmentRun, count: int = 8) -> list[dict[str, float]]:
+    """The items farthest from their partner after the full Procrustes fit."""
+    per_item = item_residuals(run)
+    order = np.argsort(per_item)[::-1][:count]
+    return [{"item": int(i), "cluster": int(run.pair.labels[i]), "residual": float(per_item[i])} for i in order]
+
+
 def uploaded_pair(a: np.ndarray, b: np.ndarray) -> EmbeddingPair:
     """A user's two matrices as a pair with one cluster and no known rotation."""
     return EmbeddingPair(a, b, np.zeros(len(a), dtype=int), None)

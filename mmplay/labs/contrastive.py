@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
 
+from mmplay import project2d
 from mmplay.align.contrastive import InfoNCE, triplet_loss
 from mmplay.config import knob
 from mmplay.data.concepts import PairedData, make_concepts
@@ -150,13 +151,11 @@ def cross_modal_transfer(run: ContrastiveRun) -> dict[str, float]:
     return out
 
 
-def joint_embedding(run: ContrastiveRun, limit: int = 300) -> dict[str, np.ndarray]:
-    """2-D PCA of both modalities' test embeddings in one space (first ``limit`` items each)."""
+def joint_embedding(run: ContrastiveRun, limit: int = 300, method: str = "pca") -> dict[str, np.ndarray]:
+    """2-D view (PCA, or UMAP) of both modalities' test embeddings in one space (first ``limit`` each)."""
     z = embed(run.encoders, run.test)
-    both = torch.cat([z["a"][:limit], z["b"][:limit]])
-    centred = both - both.mean(0)
-    _, _, v = torch.linalg.svd(centred, full_matrices=False)
-    xy = (centred @ v[:2].T).cpu().numpy()
+    both = torch.cat([z["a"][:limit], z["b"][:limit]]).cpu().numpy()
+    xy = project2d.project(both, method, run.config.seed)
     concept = run.test.concept[:limit].cpu().numpy()
     return {
         "xy": xy,

@@ -143,6 +143,19 @@ def reliability(run: ExpertsRun, bias: float, prior_correction: bool | None = No
     }
 
 
+def pit(run: ExpertsRun, bias: float, prior_correction: bool | None = None, bins: int = 10) -> dict[str, list[float]]:
+    """PIT histogram (density per bin of ``F(w)``) of each method; flat at 1 when calibrated."""
+    y = run.test.w
+    out = {}
+    for name, (means, variances) in fused(run, bias, prior_correction).items():
+        if name == "moe":
+            cdf = ex.mixture_cdf(y, means, variances, torch.full_like(means, 0.5))
+        else:
+            cdf = ex.normal_cdf(y, means, variances)
+        out[name] = ex.pit_histogram(cdf, bins).tolist()
+    return out
+
+
 def bias_sweep(
     run: ExpertsRun, points: int = 9, prior_correction: bool | None = None
 ) -> tuple[list[float], dict[str, dict[str, list[float]]]]:

@@ -12,7 +12,7 @@ from mmplay.viz.style import tidy
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 
-def embedding_figure(points: Mapping[str, np.ndarray]) -> go.Figure:
+def embedding_figure(points: Mapping[str, np.ndarray], method: str = "PCA") -> go.Figure:
     """Both modalities in one 2-D PCA view: colour = concept, symbol = modality."""
     fig = go.Figure()
     for modality, symbol in (("A", "circle"), ("B", "x")):
@@ -27,9 +27,8 @@ def embedding_figure(points: Mapping[str, np.ndarray]) -> go.Figure:
             text=[f"concept {c}" for c in points["concept"][mask]],
             hovertemplate="%{text}<extra></extra>",
         )
-    fig.update_xaxes(title="PC 1")
-    fig.update_yaxes(title="PC 2", scaleanchor="x")
-    return tidy(fig, title="Joint embedding (PCA): colour = concept, ● = A, ✕ = B", height=420)
+    fig.update_yaxes(scaleanchor="x")
+    return tidy(fig, title=f"Joint embedding ({method}): colour = concept, ● = A, ✕ = B", height=420)
 
 
 def similarity_figure(matrix: np.ndarray) -> go.Figure:

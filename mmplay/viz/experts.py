@@ -87,3 +87,21 @@ def reliability_figure(levels: Sequence[float], empirical: Mapping[str, Sequence
     )
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect", line={"color": "grey", "dash": "dot"})
     return fig
+
+
+def pit_figure(histograms: Mapping[str, Sequence[float]]) -> go.Figure:
+    """PIT histograms: flat at 1 = calibrated, U-shaped = over-confident, hump = under-confident."""
+    fig = go.Figure()
+    for name, values in histograms.items():
+        centres = [(i + 0.5) / len(values) for i in range(len(values))]
+        fig.add_scatter(
+            x=centres,
+            y=list(values),
+            mode="lines+markers",
+            name=METHOD_LABELS[name],
+            line={"color": METHOD_COLORS[name], "shape": "hvh"},
+        )
+    fig.add_hline(y=1.0, line_dash="dot", line_color="grey")
+    fig.update_xaxes(title="PIT value F(true weight)", range=[0, 1])
+    fig.update_yaxes(title="density", type="log")
+    return tidy(fig, title="PIT histogram (flat = calibrated)", height=360)
