@@ -13,9 +13,10 @@ from benchmarks.harness import ROOT, free_port, launch_browser, median, report, 
 
 CHANGES = 12
 FIRST_POINT_JS = """(index) => { const gd = document.querySelectorAll('.js-plotly-plot')[index];
-  if (!gd || !gd.data || !gd.data.length) return null; const y = gd.data[gd.data.length - 1].y;
-  if (!y) return null; const text = ArrayBuffer.isView(y) ? Array.from(y.slice(0, 3)).join() : JSON.stringify(y);
-  return text.slice(0, 300); }"""
+  if (!gd || !gd.data || !gd.data.length) return null; const last = gd.data[gd.data.length - 1];
+  const y = last.y || last.source; if (!y) return null;
+  const text = ArrayBuffer.isView(y) ? Array.from(y.slice(0, 3)).join() : JSON.stringify(y);
+  return text.length + ':' + text.slice(-300); }"""
 
 
 def slider_latencies(browser, url: str, slider_label: str, chart_index: int) -> list[float]:

@@ -74,7 +74,7 @@ def build(config: Config, device: torch.device | None = None) -> SynergyRun:
     return SynergyRun(config, train, test, models, trainer)
 
 
-def decision_grids(run: SynergyRun, resolution: int = 41, extent: float = 2.5) -> dict[str, np.ndarray]:
+def decision_grids(run: SynergyRun, resolution: int = 101, extent: float = 2.5) -> dict[str, np.ndarray]:
     """``P(y=1 | x, y)`` of each model on a square grid; arrays (resolution, resolution), rows = y."""
     device = run.train.y.device
     axis = torch.linspace(-extent, extent, resolution, device=device)

@@ -16,7 +16,6 @@ def tidy(fig: go.Figure, *, title: str = "", height: int = 320, uirevision: str 
         height=height,
         margin={"l": 45, "r": 10, "t": 40 if title else 10, "b": 40},
         uirevision=uirevision,
-        template="plotly_white",
         legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
     )
     return fig

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from mmplay.viz.raster import diverging, png_data_uri, stamp_points
 from mmplay.viz.style import CLASS_COLORS, DIVERGING, MODALITY_COLORS, tidy
 
 MODEL_LABELS = {
@@ -30,56 +31,51 @@ def _panel_axes(index: int, cols: int = 3, rows: int = 2, gap: float = 0.05) -> 
     return x_axis, y_axis
 
 
+def boundary_image(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, labels: np.ndarray) -> str:
+    """One model's ``P(y=1)`` grid (rows = y ascending) with the test points stamped on, as a PNG."""
+    image = diverging(probs, DIVERGING[0][1], DIVERGING[1][1], DIVERGING[2][1])
+    step = (axis[-1] - axis[0]) / (len(axis) - 1)
+    rows = np.round((points[:, 1] - axis[0]) / step).astype(int)
+    cols = np.round((points[:, 0] - axis[0]) / step).astype(int)
+    inside = (rows >= 0) & (rows < len(axis)) & (cols >= 0) & (cols < len(axis))
+    colors = [CLASS_COLORS[int(v > 0.5)] for v in labels[inside]]
+    stamp_points(image, rows[inside], cols[inside], colors)
+    return png_data_uri(image)
+
+
 def boundaries_figure(
     grids: Mapping[str, np.ndarray],
     points: np.ndarray,
     labels: np.ndarray,
     test_accuracy: Mapping[str, float],
 ) -> go.Figure:
-    """Six small multiples: each model's ``P(y=1)`` over the plane with the test points on top.
+    """Six small multiples: each model's ``P(y=1)`` over the plane (blue → red) with the test points.
+
+    Each panel is one PNG image (fast to redraw on every training tick).
 
     Args:
-        grids: ``{model: (R, R) probabilities, "axis": (R,) coordinates}``.
+        grids: ``{model: (R, R) probabilities, rows = y ascending, "axis": (R,) coordinates}``.
         points: test points, shape (N, 2) as ``[x, y]``; labels: (N,) in {0, 1}.
     """
     axis = grids["axis"]
-    extent = [float(axis[0]), float(axis[-1])]
+    step = float(axis[1] - axis[0])
+    extent = [float(axis[0]) - step / 2, float(axis[-1]) + step / 2]
     traces, layout, titles = [], {}, []
     for i, name in enumerate(n for n in MODEL_LABELS if n in grids):
         suffix = "" if i == 0 else str(i + 1)
         x_axis, y_axis = _panel_axes(i)
         layout[f"xaxis{suffix}"] = {**x_axis, "range": extent}
         layout[f"yaxis{suffix}"] = {**y_axis, "range": extent}
-        refs = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         traces.append(
-            go.Heatmap(
-                x=axis,
-                y=axis,
-                z=grids[name],
-                zmin=0,
-                zmax=1,
-                colorscale=DIVERGING,
-                showscale=False,
+            go.Image(
+                source=boundary_image(grids[name], axis, points, labels),
+                x0=float(axis[0]),
+                y0=float(axis[0]),
+                dx=step,
+                dy=step,
                 hoverinfo="skip",
-                **refs,
-            )
-        )
-        traces.append(
-            go.Scatter(
-                x=points[:, 0],
-                y=points[:, 1],
-                mode="markers",
-                showlegend=False,
-                marker={
-                    "color": labels,
-                    "colorscale": [[0, CLASS_COLORS[0]], [1, CLASS_COLORS[1]]],
-                    "cmin": 0,
-                    "cmax": 1,
-                    "size": 4,
-                    "line": {"width": 0.5, "color": "white"},
-                },
-                hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<extra></extra>",
-                **refs,
+                xaxis=f"x{suffix}",
+                yaxis=f"y{suffix}",
             )
         )
         titles.append(

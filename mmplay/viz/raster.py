@@ -1,0 +1,48 @@
+"""Tiny raster helpers: colour a probability grid and encode it as a PNG data URI (numpy + zlib only).
+
+A Plotly ``Image`` trace of a PNG redraws far faster in the browser than a heatmap plus hundreds of
+SVG markers, which keeps live small multiples cheap for a classroom of browsers.
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+import numpy as np
+
+
+def hex_rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+
+
+def diverging(p: np.ndarray, low: str, mid: str, high: str) -> np.ndarray:
+    """RGB (H, W, 3) uint8 for probabilities (H, W): low → mid at 0.5 → high, linearly."""
+    p = np.clip(p, 0.0, 1.0)[..., None]
+    lo, mi, hi = hex_rgb(low), hex_rgb(mid), hex_rgb(high)
+    rgb = np.where(p < 0.5, lo + (mi - lo) * (p / 0.5), mi + (hi - mi) * ((p - 0.5) / 0.5))
+    return rgb.round().astype(np.uint8)
+
+
+def stamp_points(image: np.ndarray, rows: np.ndarray, cols: np.ndarray, colors: list[str], radius: int = 1) -> None:
+    """Draw square dots of ``colors`` with a white rim at pixel positions (in place)."""
+    height, width, _ = image.shape
+    for r, c, color in zip(rows, cols, colors):
+        r0, r1 = max(r - radius - 1, 0), min(r + radius + 2, height)
+        c0, c1 = max(c - radius - 1, 0), min(c + radius + 2, width)
+        image[r0:r1, c0:c1] = 255
+        image[max(r - radius, 0) : r + radius + 1, max(c - radius, 0) : c + radius + 1] = hex_rgb(color)
+
+
+def png_data_uri(image: np.ndarray) -> str:
+    """``data:image/png;base64,…`` for an RGB uint8 image (H, W, 3); row 0 is the image's first row."""
+    height, width, _ = image.shape
+    raw = b"".join(b"\x00" + image[row].tobytes() for row in range(height))
+
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(png).decode()
