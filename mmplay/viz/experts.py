@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from mmplay.viz.common import line_chart
@@ -15,37 +16,58 @@ EXPERT_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b")
 
 
 def densities_figure(result) -> go.Figure:
-    """Each expert's density (thin), the PoE and MoE densities (thick), with ±2σ bands of PoE and MoE."""
-    fig = go.Figure()
-    for k, density in enumerate(result.expert_densities):
-        fig.add_scatter(
-            x=result.grid,
-            y=density,
-            mode="lines",
-            name=f"expert {k + 1}",
-            line={"color": EXPERT_COLORS[k], "width": 1.5, "dash": "dot"},
-        )
-    fig.add_scatter(
-        x=result.grid,
-        y=result.poe_density,
-        mode="lines",
-        name="PoE (product)",
-        line={"color": METHOD_COLORS["poe"], "width": 3},
+    """Each expert's density (dotted), the PoE and MoE densities (thick), with their means and ±2σ bands."""
+    grid = np.asarray(result.grid, dtype=np.float32)
+    line = lambda y, name, style: go.Scatter(
+        x=grid,
+        y=np.asarray(y, dtype=np.float32),
+        mode="lines",  # noqa: E731
+        name=name,
+        line=style,
     )
-    fig.add_scatter(
-        x=result.grid,
-        y=result.moe_density,
-        mode="lines",
-        name="MoE (mixture)",
-        line={"color": METHOD_COLORS["moe"], "width": 3},
-    )
+    traces = [
+        line(d, f"expert {k + 1}", {"color": EXPERT_COLORS[k], "width": 1.5, "dash": "dot"})
+        for k, d in enumerate(result.expert_densities)
+    ]
+    traces += [
+        line(result.poe_density, "PoE (product)", {"color": METHOD_COLORS["poe"], "width": 3}),
+        line(result.moe_density, "MoE (mixture)", {"color": METHOD_COLORS["moe"], "width": 3}),
+    ]
+    shapes = []
     for name, (mean, variance) in (("poe", result.poe), ("moe", result.moe)):
-        sd = variance**0.5
-        fig.add_vrect(x0=mean - 2 * sd, x1=mean + 2 * sd, fillcolor=METHOD_COLORS[name], opacity=0.08, line_width=0)
-        fig.add_vline(x=mean, line_color=METHOD_COLORS[name], line_dash="dash")
-    fig.update_xaxes(title="weight")
-    fig.update_yaxes(title="density")
-    return tidy(fig, title="Experts, their product and their mixture (bands: mean ± 2σ)", height=380)
+        sd, color = variance**0.5, METHOD_COLORS[name]
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": mean - 2 * sd,
+                "x1": mean + 2 * sd,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": color,
+                "opacity": 0.08,
+                "line": {"width": 0},
+            }
+        )
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": mean,
+                "x1": mean,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": color, "dash": "dash"},
+            }
+        )
+    layout = {"shapes": shapes, "xaxis": {"title": {"text": "weight"}}, "yaxis": {"title": {"text": "density"}}}
+    return tidy(
+        go.Figure(data=traces, layout=layout),
+        title="Experts, their product and their mixture (bands: mean ± 2σ)",
+        height=380,
+    )
 
 
 def sweep_figures(sweep: Mapping[str, Mapping[str, Sequence[float]]], bias_units: Sequence[float]) -> dict:
