@@ -84,6 +84,8 @@ def render(run: lab.AlignmentRun) -> None:
     best_linear = min(residuals["orthogonal"], residuals["linear"])
     text = "✅ a linear map suffices" if verdict == "linear" else "🌀 needs a nonlinear map"
     st.markdown(f"### Verdict: {text}")
+    if run.trainer.steps_done == 0:
+        st.info("The MLP map has not been trained yet — press ▶ Play (or ⏭ Step) before trusting the verdict.")
     cards = st.columns(3)
     labels = {"orthogonal": "rotation + scale", "linear": "general linear", "mlp": "MLP (trained live)"}
     for card, (key, label) in zip(cards, labels.items()):

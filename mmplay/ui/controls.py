@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -25,13 +26,10 @@ def _widget(field: dataclasses.Field, label: str, key: str) -> Any:
         return st.number_input(label, min_value=lo, max_value=hi, step=1, key=key, help=help_text)
     if isinstance(field.default, int):
         return st.slider(label, min_value=int(lo), max_value=int(hi), step=1, key=key, help=help_text)
+    step = float(meta.get("step") or (hi - lo) / 100)
+    decimals = max(2, -math.floor(math.log10(step)))  # show the slider's resolution: 0.0005 → 4 decimals
     return st.slider(
-        label,
-        min_value=float(lo),
-        max_value=float(hi),
-        key=key,
-        help=help_text,
-        step=float(meta.get("step") or (hi - lo) / 100),
+        label, min_value=float(lo), max_value=float(hi), key=key, help=help_text, step=step, format=f"%.{decimals}f"
     )
 
 

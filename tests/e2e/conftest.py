@@ -60,6 +60,11 @@ def page(browser, request):
     page = context.new_page()
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
+    try:  # let the last rerun's charts draw before the picture is taken
+        wait_for_script(page, timeout_ms=30_000)
+        page.wait_for_timeout(800)
+    except Exception:  # noqa: BLE001 — a screenshot of a broken page is still worth having
+        pass
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
 
