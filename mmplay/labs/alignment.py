@@ -20,6 +20,7 @@ from mmplay.align.procrustes import ProcrustesAligner, pad_to_same_width, permut
 from mmplay.config import knob
 from mmplay.data.embeddings import PRESETS, EmbeddingPair, make_pair
 from mmplay.device import get_device
+from mmplay.models.mlp_map import StandardisedMLP
 from mmplay.train import Trainer
 
 NONLINEAR_GAIN = 0.8  # the MLP must cut the best linear residual by 20 % to call the map nonlinear
@@ -50,7 +51,7 @@ class AlignmentRun:
     train_idx: torch.Tensor
     test_idx: torch.Tensor
     closed_form: dict[str, float]  # held-out residuals of the orthogonal and ridge maps
-    mlp: torch.nn.Module
+    mlp: StandardisedMLP  # the nonlinear map, trained live
     trainer: Trainer
 
 
@@ -87,21 +88,11 @@ def build(config: Config, pair: EmbeddingPair | None = None, device: torch.devic
         "linear": relative_residual(apply_ridge(w, a[test_idx]), b[test_idx]),
     }
     torch.manual_seed(config.seed)
-    width = a.shape[1]
-    mlp = torch.nn.Sequential(
-        torch.nn.Linear(width, config.hidden), torch.nn.Tanh(), torch.nn.Linear(config.hidden, width)
-    ).to(device)
-    loc, scale = a[train_idx].mean(0).float(), a[train_idx].std(0).float().clamp_min(1e-6)
-    b_loc, b_scale = b[train_idx].mean(0).float(), b[train_idx].std(0).float().clamp_min(1e-6)
-    a_train, b_train = ((a[train_idx].float() - loc) / scale), ((b[train_idx].float() - b_loc) / b_scale)
+    mlp = StandardisedMLP(a[train_idx], b[train_idx], config.hidden).to(device)
+    a_train, b_train = a[train_idx], mlp.target(b[train_idx])
     run = AlignmentRun(config, pair, a, b, train_idx, test_idx, closed, mlp, None)  # type: ignore[arg-type]
-
-    def predict(x: torch.Tensor) -> torch.Tensor:
-        return mlp((x.float() - loc) / scale) * b_scale + b_loc
-
-    run.predict = predict  # type: ignore[attr-defined]
     run.trainer = Trainer(
-        lambda _: {"mse": F.mse_loss(mlp(a_train), b_train)},
+        lambda _: {"mse": F.mse_loss(mlp.standardised(a_train), b_train)},
         torch.optim.Adam(mlp.parameters(), lr=config.lr),
         evaluate=lambda: held_out(run),
     )
@@ -111,7 +102,7 @@ def build(config: Config, pair: EmbeddingPair | None = None, device: torch.devic
 
 def held_out(run: AlignmentRun) -> dict[str, float]:
     with torch.no_grad():
-        mlp = relative_residual(run.predict(run.a[run.test_idx]).double(), run.b[run.test_idx])  # type: ignore[attr-defined]
+        mlp = relative_residual(run.mlp(run.a[run.test_idx]).double(), run.b[run.test_idx])
     residuals = {**run.closed_form, "mlp": mlp}
     return {f"residual.{k}": v for k, v in residuals.items()}
 
