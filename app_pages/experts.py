@@ -1,5 +1,7 @@
 """Experts lab page: PoE vs MoE, analytic then trained live."""
 
+import dataclasses
+
 import streamlit as st
 
 from mmplay.labs import experts as lab
@@ -68,6 +70,7 @@ config = sidebar_config(
     {
         "bias": "Sensor B bias (fraction of 4 units)",
         "prior_correction": "Divide the prior out of PoE",
+        "moe_weights": "MoE weights",
         "noise_a": "Sensor A noise σ",
         "noise_b": "Sensor B noise σ",
         "prior_std": "Weight spread (prior σ)",
@@ -88,12 +91,10 @@ prediction = predict_first(
 
 def figures(run: lab.ExpertsRun) -> dict:
     rows = history_rows(run.trainer.history[1:])
-    biases, sweep = lab.bias_sweep(run, prior_correction=config.prior_correction)
+    biases, sweep = lab.bias_sweep(run, config)
     figs = viz.sweep_figures(sweep, biases)
-    figs["pit"] = viz.pit_figure(lab.pit(run, config.bias, config.prior_correction))
-    figs["reliability"] = viz.reliability_figure(
-        lab.NOMINAL_LEVELS, lab.reliability(run, config.bias, config.prior_correction)
-    )
+    figs["pit"] = viz.pit_figure(lab.pit(run, config))
+    figs["reliability"] = viz.reliability_figure(lab.NOMINAL_LEVELS, lab.reliability(run, config))
     figs["loss"] = line_chart(
         [r["step"] for r in rows],
         {k: [r[f"loss.{k}"] for r in rows] for k in ("expert_a", "expert_b") if rows},
@@ -106,7 +107,7 @@ def figures(run: lab.ExpertsRun) -> dict:
 
 
 def render(run: lab.ExpertsRun) -> None:
-    now = lab.scores(run, config.bias, config.prior_correction)
+    now = lab.scores(run, config)
     st.markdown(f"**At bias {config.bias * lab.MAX_BIAS:.1f} units** (sensor B reads that much too heavy):")
     cards = st.columns(4)
     for card, method in zip(cards, lab.METHODS):
@@ -123,7 +124,7 @@ def render(run: lab.ExpertsRun) -> None:
     row2[0].plotly_chart(figs["reliability"], key="experts.reliability")
     row2[1].plotly_chart(figs["loss"], key="experts.loss")
     if prediction is not None and run.trainer.steps_done > 0:
-        worst = lab.scores(run, 1.0, config.prior_correction)["coverage_90"]
+        worst = lab.scores(run, dataclasses.replace(config, bias=1.0))["coverage_90"]
         grade_prediction("experts.predict", prediction, {m for m in options if worst[m] >= 0.8}, options)
 
 

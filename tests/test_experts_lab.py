@@ -1,8 +1,16 @@
 """The experts lab's claims on the default preset: PoE calibrated at b = 0, MoE survives the largest bias."""
 
+from dataclasses import replace
+
 import pytest
+import torch
 
 from mmplay.labs import experts
+
+
+def view(bias: float, prior_correction: bool = True, moe_weights: str = "fixed") -> experts.Config:
+    """The default config seen at a test-time bias (training is unaffected by these fields)."""
+    return replace(experts.Config(), bias=bias, prior_correction=prior_correction, moe_weights=moe_weights)
 
 
 @pytest.fixture(scope="module")
@@ -13,21 +21,21 @@ def trained():
 
 
 def test_without_bias_poe_is_calibrated_and_beats_moe_on_nll(trained):
-    s = experts.scores(trained, 0.0)
+    s = experts.scores(trained, view(0.0))
     assert abs(s["coverage_90"]["poe"] - 0.90) <= 0.05
     assert s["nll"]["poe"] < s["nll"]["moe"]
     assert s["variance"]["poe"] < min(s["variance"]["expert_a"], s["variance"]["expert_b"])
 
 
 def test_at_the_largest_bias_poe_collapses_and_moe_holds(trained):
-    s = experts.scores(trained, 1.0)
+    s = experts.scores(trained, view(1.0))
     assert s["coverage_90"]["poe"] < 0.5
     assert s["coverage_90"]["moe"] >= 0.8
     assert s["variance"]["moe"] > max(s["variance"]["expert_a"], s["variance"]["expert_b"])
 
 
 def test_without_prior_correction_the_product_is_overconfident(trained):
-    corrected, doubled = experts.scores(trained, 0.0, True), experts.scores(trained, 0.0, False)
+    corrected, doubled = experts.scores(trained, view(0.0, True)), experts.scores(trained, view(0.0, False))
     assert doubled["width"]["poe"] < corrected["width"]["poe"]
     assert doubled["nll"]["poe"] > corrected["nll"]["poe"]
 
@@ -47,7 +55,14 @@ def test_analytic_playground_agrees_with_the_closed_forms():
 
 
 def test_pit_is_flat_when_calibrated_and_piles_up_when_not(trained):
-    calm = experts.pit(trained, 0.0)["poe"]
+    calm = experts.pit(trained, view(0.0))["poe"]
     assert all(0.7 <= v <= 1.3 for v in calm)
-    drifted = experts.pit(trained, 1.0)["poe"]
+    drifted = experts.pit(trained, view(1.0))["poe"]
     assert max(drifted) > 3.0
+
+
+def test_learned_moe_weights_are_a_distribution_and_keep_the_mixture_calibrated(trained):
+    weights = experts.fused(trained, view(0.0, moe_weights="learned"))["moe"][2]
+    assert torch.allclose(weights.sum(0), torch.ones(weights.shape[1]))
+    learned = experts.scores(trained, view(0.0, moe_weights="learned"))
+    assert learned["coverage_90"]["moe"] >= 0.85

@@ -3,8 +3,11 @@
 Two experts each learn ``p(w | x_m)`` as a Gaussian by minimising the Gaussian NLL
 ``½[log 2πσ² + (w − μ)²/σ²]`` on unbiased readings. At test time sensor B drifts by a bias b.
 PoE fuses the two posteriors (dividing the prior out once, or not: the double-counting toggle);
-MoE averages their densities with weights ½. Each is scored by NLL, the coverage and width of its
-central 90 % interval, and a reliability curve (nominal vs empirical coverage).
+MoE averages their densities with weights ½, or with weights from a small gate network on both
+readings, trained on the same (unbiased) data by the mixture NLL ``−log Σ πₖ N(w; μₖ, σₖ²)``. Each is
+scored by NLL, the coverage and width of its central 90 % interval, a reliability curve (nominal vs
+empirical coverage) and a PIT histogram. Bias, prior correction and MoE weights are test-time
+choices: the scoring functions take them from a ``Config`` (the "view") without retraining.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Config:
     noise_b: float = knob(0.6, lo=0.1, hi=2.0, help="std of sensor B's noise")
     prior_std: float = knob(2.0, lo=0.5, hi=5.0, help="std of the true weights around 0")
     prior_correction: bool = knob(True, help="divide the prior out of the product once")
+    moe_weights: str = knob("fixed", choices=("fixed", "learned"), help="MoE weights: ½ each, or a learned gate")
     n_train: int = knob(2000, lo=200, hi=20000, help="training readings")
     n_test: int = knob(2000, lo=200, hi=20000, help="test readings")
     hidden: int = knob(32, lo=4, hi=128, help="hidden units per expert")
@@ -46,8 +50,14 @@ class ExpertsRun:
     config: Config
     train: WeightReadings
     test: WeightReadings
-    experts: torch.nn.ModuleDict
+    experts: torch.nn.ModuleDict  # {"a", "b"}: Gaussian experts; "gate": MoE weights from both readings
     trainer: Trainer
+
+
+def gate_weights(run: ExpertsRun, x: dict[str, torch.Tensor]) -> torch.Tensor:
+    """The gate's mixture weights (2, N) for readings ``x``."""
+    inputs = torch.cat([x["a"], x["b"]], 1) / run.config.prior_std  # (N, 2)
+    return run.experts["gate"](inputs).softmax(-1).T
 
 
 def prior_of(config: Config, device: torch.device) -> ex.Gaussian:
@@ -59,20 +69,29 @@ def build(config: Config, device: torch.device | None = None) -> ExpertsRun:
     draw = lambda n, s: make_weight_readings(n, 0.0, config.prior_std, config.noise_a, config.noise_b, s)  # noqa: E731
     train, test = draw(config.n_train, config.seed).to(device), draw(config.n_test, config.seed + 1).to(device)
     torch.manual_seed(config.seed)
-    experts = torch.nn.ModuleDict({m: GaussianExpert(1, config.hidden, 0.0, config.prior_std) for m in ("a", "b")}).to(
-        device
-    )
+    experts = torch.nn.ModuleDict(
+        {
+            "a": GaussianExpert(1, config.hidden, 0.0, config.prior_std),
+            "b": GaussianExpert(1, config.hidden, 0.0, config.prior_std),
+            "gate": torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2)),
+        }
+    ).to(device)
     optimizer = torch.optim.Adam(experts.parameters(), lr=config.lr)
+    run = ExpertsRun(config, train, test, experts, None)  # type: ignore[arg-type]
 
     def objective(_: int) -> dict[str, torch.Tensor]:
-        losses = {}
-        for m, expert in experts.items():
-            mean, var = expert(train.x[m])
+        losses, means, variances = {}, [], []
+        for m in ("a", "b"):
+            mean, var = experts[m](train.x[m])
             losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, train.w, var, full=True)
+            means.append(mean.detach())
+            variances.append(var.detach())
+        weights = gate_weights(run, train.x)
+        mixture = ex.mixture_log_density(train.w, torch.stack(means), torch.stack(variances), weights)
+        losses["gate"] = -mixture.mean()
         return losses
 
-    run = ExpertsRun(config, train, test, experts, None)  # type: ignore[arg-type]
-    run.trainer = Trainer(objective, optimizer, evaluate=lambda: flat_scores(run, config.bias))
+    run.trainer = Trainer(objective, optimizer, evaluate=lambda: flat_scores(run, config))
     run.trainer.step(0)
     return run
 
@@ -81,94 +100,85 @@ def predictions(run: ExpertsRun, bias: float) -> dict[str, tuple[torch.Tensor, t
     """Each expert's ``(μ, σ²)`` on the test set with sensor B biased by ``bias · MAX_BIAS``."""
     data = run.test.with_bias(bias * MAX_BIAS)
     with torch.no_grad():
-        return {f"expert_{m}": expert(data.x[m]) for m, expert in run.experts.items()}
+        return {f"expert_{m}": run.experts[m](data.x[m]) for m in ("a", "b")}
 
 
-def fused(
-    run: ExpertsRun, bias: float, prior_correction: bool | None = None
-) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-    """Means and variances of all four predictors (the MoE entry holds the stacked components).
+def fused(run: ExpertsRun, view: Config) -> dict[str, tuple[torch.Tensor, ...]]:
+    """``(μ, σ²)`` of the two experts and PoE, and ``(μ_k, σ²_k, π_k)`` stacked (2, N) for MoE.
 
-    ``prior_correction`` defaults to the run's config; the page overrides it without retraining.
+    ``view`` supplies the test-time choices: bias, prior correction, MoE weights.
     """
-    correct = run.config.prior_correction if prior_correction is None else prior_correction
-    preds = predictions(run, bias)
+    preds = predictions(run, view.bias)
     means = torch.stack([preds["expert_a"][0], preds["expert_b"][0]])  # (2, N)
     variances = torch.stack([preds["expert_a"][1], preds["expert_b"][1]])  # (2, N)
     prior = prior_of(run.config, means.device)
-    product = ex.poe_of_posteriors(means, variances, prior) if correct else ex.poe(means, variances)
-    return {**preds, "poe": (product.mean, product.variance), "moe": (means, variances)}
-
-
-def _interval(name: str, params: tuple[torch.Tensor, torch.Tensor], level: float) -> tuple[torch.Tensor, torch.Tensor]:
-    lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
-    if name == "moe":
-        means, variances = params
+    product = ex.poe_of_posteriors(means, variances, prior) if view.prior_correction else ex.poe(means, variances)
+    if view.moe_weights == "learned":
+        with torch.no_grad():
+            weights = gate_weights(run, run.test.with_bias(view.bias * MAX_BIAS).x)
+    else:
         weights = torch.full_like(means, 0.5)
-        return ex.mixture_quantile(lo_q, means, variances, weights), ex.mixture_quantile(
-            hi_q, means, variances, weights
-        )
-    mean, variance = params
-    return ex.normal_quantile(lo_q, mean, variance), ex.normal_quantile(hi_q, mean, variance)
+    return {**preds, "poe": (product.mean, product.variance), "moe": (means, variances, weights)}
 
 
-def scores(run: ExpertsRun, bias: float, prior_correction: bool | None = None) -> dict[str, dict[str, float]]:
-    """``{"coverage_90"|"nll"|"width"|"variance": {method: value}}`` at ``bias``."""
+def _interval(params: tuple[torch.Tensor, ...], level: float) -> tuple[torch.Tensor, torch.Tensor]:
+    lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
+    if len(params) == 3:  # a mixture: exact quantiles
+        return ex.mixture_quantile(lo_q, *params), ex.mixture_quantile(hi_q, *params)
+    return ex.normal_quantile(lo_q, *params), ex.normal_quantile(hi_q, *params)
+
+
+def scores(run: ExpertsRun, view: Config) -> dict[str, dict[str, float]]:
+    """``{"coverage_90"|"nll"|"width"|"variance": {method: value}}`` under ``view``."""
     y = run.test.w
     out: dict[str, dict[str, float]] = {"coverage_90": {}, "nll": {}, "width": {}, "variance": {}}
-    for name, params in fused(run, bias, prior_correction).items():
-        lower, upper = _interval(name, params, 0.9)
+    for name, params in fused(run, view).items():
+        lower, upper = _interval(params, 0.9)
         out["coverage_90"][name] = ex.coverage(y, lower, upper)
         out["width"][name] = float((upper - lower).mean())
-        if name == "moe":
-            weights = torch.full_like(params[0], 0.5)
-            out["nll"][name] = float(-ex.mixture_log_density(y, params[0], params[1], weights).mean())
-            out["variance"][name] = float(ex.moe(params[0], params[1], weights).variance.mean())
+        if len(params) == 3:
+            out["nll"][name] = float(-ex.mixture_log_density(y, *params).mean())
+            out["variance"][name] = float(ex.moe(*params).variance.mean())
         else:
             out["nll"][name] = float(ex.gaussian_nll(y, *params))
             out["variance"][name] = float(params[1].mean())
     return out
 
 
-def flat_scores(run: ExpertsRun, bias: float) -> dict[str, float]:
-    return {f"{group}.{name}": v for group, values in scores(run, bias).items() for name, v in values.items()}
+def flat_scores(run: ExpertsRun, view: Config) -> dict[str, float]:
+    return {f"{group}.{name}": v for group, values in scores(run, view).items() for name, v in values.items()}
 
 
-def reliability(run: ExpertsRun, bias: float, prior_correction: bool | None = None) -> dict[str, list[float]]:
+def reliability(run: ExpertsRun, view: Config) -> dict[str, list[float]]:
     """Empirical coverage of each method's central interval at each of ``NOMINAL_LEVELS``."""
-    preds = fused(run, bias, prior_correction)
+    preds = fused(run, view)
     return {
-        name: [ex.coverage(run.test.w, *_interval(name, params, level)) for level in NOMINAL_LEVELS]
+        name: [ex.coverage(run.test.w, *_interval(params, level)) for level in NOMINAL_LEVELS]
         for name, params in preds.items()
     }
 
 
-def pit(run: ExpertsRun, bias: float, prior_correction: bool | None = None, bins: int = 10) -> dict[str, list[float]]:
+def pit(run: ExpertsRun, view: Config, bins: int = 10) -> dict[str, list[float]]:
     """PIT histogram (density per bin of ``F(w)``) of each method; flat at 1 when calibrated."""
     y = run.test.w
     out = {}
-    for name, (means, variances) in fused(run, bias, prior_correction).items():
-        if name == "moe":
-            cdf = ex.mixture_cdf(y, means, variances, torch.full_like(means, 0.5))
-        else:
-            cdf = ex.normal_cdf(y, means, variances)
+    for name, params in fused(run, view).items():
+        cdf = ex.mixture_cdf(y, *params) if len(params) == 3 else ex.normal_cdf(y, *params)
         out[name] = ex.pit_histogram(cdf, bins).tolist()
     return out
 
 
-def bias_sweep(
-    run: ExpertsRun, points: int = 9, prior_correction: bool | None = None
-) -> tuple[list[float], dict[str, dict[str, list[float]]]]:
+def bias_sweep(run: ExpertsRun, view: Config, points: int = 9) -> tuple[list[float], dict[str, dict[str, list[float]]]]:
     """Biases (in weight units) and the scores at each: ``{metric: {method: [value per bias]}}``."""
     fractions = [i / (points - 1) for i in range(points)]
-    table = [scores(run, b, prior_correction) for b in fractions]
+    table = [scores(run, replace(view, bias=b)) for b in fractions]
     sweep = {group: {m: [row[group][m] for row in table] for m in METHODS} for group in table[0]}
     return [f * MAX_BIAS for f in fractions], sweep
 
 
 def training_config(config: Config) -> Config:
-    """The part of ``config`` that training depends on (bias and prior correction apply at test time)."""
-    return replace(config, bias=0.0, prior_correction=True)
+    """The part of ``config`` that training depends on (bias, prior correction, MoE weights: test time)."""
+    return replace(config, bias=0.0, prior_correction=True, moe_weights="fixed")
 
 
 @dataclass(frozen=True)
@@ -209,6 +219,6 @@ def analytic(means: list[float], stds: list[float], weights: list[float], points
 def run(config: Config) -> dict:
     live = build(config)
     live.trainer.run(config.steps, every=max(config.steps // 5, 1))
-    metrics = scores(live, config.bias)
+    metrics = scores(live, config)
     metrics["bias_units"] = {"b": config.bias * MAX_BIAS}
     return {"config": asdict(config), "metrics": metrics}
