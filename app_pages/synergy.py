@@ -77,7 +77,10 @@ def render(run: lab.SynergyRun) -> None:
     left, right = st.columns([3, 2])
     left.plotly_chart(figs["boundaries"], key="synergy.boundaries")
     right.plotly_chart(figs["accuracy"], key="synergy.accuracy")
-    right.plotly_chart(figs["loss"], key="synergy.loss")
+    if run.trainer.steps_done:
+        right.plotly_chart(figs["loss"], key="synergy.loss")
+    else:
+        right.caption("Training loss curves appear once training starts (▶ Play or ⏭ Step).")
     if prediction is not None and run.trainer.steps_done > 0:
         grade_prediction("synergy.predict", prediction, lab.solved_models(metrics), viz.MODEL_LABELS)
     st.toggle(
