@@ -23,6 +23,7 @@ config = sidebar_config(
     lab.Config,
     "Objective & data",
     {
+        "preset": "Data",
         "loss": "Loss",
         "temperature": "Temperature τ",
         "learn_temperature": "Learn τ",
@@ -122,11 +123,11 @@ if st.button("Run the label-efficiency experiment (≈ 10 s)", key="contrastive.
 result = st.session_state.get("contrastive.efficiency.result")
 if result is not None:
     at_step, table, transfer = result
-    st.plotly_chart(viz.efficiency_figure(table, 1 / config.concepts), key="contrastive.chart.efficiency")
+    st.plotly_chart(viz.efficiency_figure(table, 1 / lab.concept_count(state.run)), key="contrastive.chart.efficiency")
     cols = st.columns(2)
     cols[0].metric("cross-modal transfer, untrained", f"{transfer['untrained']:.1%}", help="probe on A, tested on B")
     cols[1].metric("cross-modal transfer, trained", f"{transfer['trained']:.1%}", help="probe on A, tested on B")
-    st.caption(f"Computed at step {at_step}. Chance = {1 / config.concepts:.0%}.")
+    st.caption(f"Computed at step {at_step}. Chance = {1 / lab.concept_count(state.run):.0%}.")
     if prediction is not None:
         grade_prediction("contrastive.predict", prediction, {"yes"} if transfer["trained"] >= 0.8 else set(), options)
 export_button(

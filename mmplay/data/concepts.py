@@ -51,3 +51,20 @@ def make_concepts(
         clean = torch.tanh(gain * torch.cat([z, own], 1) @ sensors[m])
         x[m] = clean + noise * torch.randn(clean.shape, generator=gen)
     return PairedData(x, concept)
+
+
+def digits_halves_pairs(seed: int, test_items: int = 500) -> tuple[PairedData, PairedData]:
+    """scikit-learn's handwritten digits: A = left half (32 pixels), B = right half; concept = the digit.
+
+    A seeded split into train and ``test_items`` held-out pairs; pixels scaled to [0, 1].
+    """
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = torch.tensor(digits.images, dtype=torch.float32) / 16.0  # (1797, 8, 8)
+    a, b = images[:, :, :4].reshape(len(images), -1), images[:, :, 4:].reshape(len(images), -1)
+    labels = torch.tensor(digits.target)
+    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))
+    test, train = order[:test_items], order[test_items:]
+    pick = lambda idx: PairedData({"a": a[idx], "b": b[idx]}, labels[idx])  # noqa: E731
+    return pick(train), pick(test)

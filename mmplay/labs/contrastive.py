@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from mmplay import project2d
 from mmplay.align.contrastive import InfoNCE, triplet_loss
 from mmplay.config import knob
-from mmplay.data.concepts import PairedData, make_concepts
+from mmplay.data.concepts import PairedData, digits_halves_pairs, make_concepts
 from mmplay.device import get_device
 from mmplay.metrics import alignment_uniformity, pair_ranks
 from mmplay.train import Trainer
@@ -29,6 +29,7 @@ LABELS_PER_CONCEPT = (1, 2, 5, 10, 50)
 
 @dataclass(frozen=True)
 class Config:
+    preset: str = knob("synthetic", choices=("synthetic", "digits"), help="synthetic sensors, or digit halves")
     loss: str = knob("infonce", choices=("infonce", "triplet"), help="contrastive objective")
     temperature: float = knob(0.1, lo=0.01, hi=1.0, help="InfoNCE temperature τ (initial value if learned)")
     learn_temperature: bool = knob(True, help="learn τ along with the encoders")
@@ -69,7 +70,13 @@ def draw(config: Config, n: int, seed: int) -> PairedData:
 
 def build(config: Config, device: torch.device | None = None) -> ContrastiveRun:
     device = device or get_device()
-    train, test = draw(config, config.n_train, config.seed).to(device), draw(config, 1000, config.seed + 1).to(device)
+    if config.preset == "digits":
+        train, test = (split.to(device) for split in digits_halves_pairs(config.seed))
+    else:
+        train, test = (
+            draw(config, config.n_train, config.seed).to(device),
+            draw(config, 1000, config.seed + 1).to(device),
+        )
     torch.manual_seed(config.seed)
     encoders = torch.nn.ModuleDict({m: encoder(train.x[m].shape[1], config.emb_dim) for m in ("a", "b")}).to(device)
     initial = copy.deepcopy(encoders)
@@ -79,7 +86,8 @@ def build(config: Config, device: torch.device | None = None) -> ContrastiveRun:
     run = ContrastiveRun(config, train, test, encoders, initial, nce, None)  # type: ignore[arg-type]
 
     def objective(_: int) -> dict[str, torch.Tensor]:
-        idx = torch.randint(0, config.n_train, (min(config.batch, config.n_train),), generator=gen).to(device)
+        n = len(train.concept)
+        idx = torch.randint(0, n, (min(config.batch, n),), generator=gen).to(device)
         z_a, z_b = encoders["a"](train.x["a"][idx]), encoders["b"](train.x["b"][idx])
         if config.loss == "infonce":
             return {"infonce": nce(z_a, z_b)}
@@ -126,15 +134,14 @@ def label_efficiency(run: ContrastiveRun, draws: int = 5) -> dict[str, dict[str,
     """
     train_y, test_y = run.train.concept.cpu().numpy(), run.test.concept.cpu().numpy()
     train_r, test_r = representations(run, run.train), representations(run, run.test)
-    smallest = int(np.bincount(train_y, minlength=run.config.concepts).min())
+    classes = np.unique(train_y)
+    smallest = int(min((train_y == c).sum() for c in classes))
     out: dict[str, dict[str, dict[str, float]]] = {}
     for n in (n for n in LABELS_PER_CONCEPT if n <= smallest):
         scores: dict[str, list[float]] = {k: [] for k in train_r}
         for draw_index in range(draws):
             rng = np.random.default_rng(run.config.seed * 1000 + draw_index)
-            idx = np.concatenate(
-                [rng.choice(np.flatnonzero(train_y == c), n, replace=False) for c in range(run.config.concepts)]
-            )
+            idx = np.concatenate([rng.choice(np.flatnonzero(train_y == c), n, replace=False) for c in classes])
             for name in train_r:
                 scores[name].append(_probe(train_r[name][idx], train_y[idx], test_r[name], test_y))
         out[str(n)] = {name: {"mean": float(np.mean(v)), "std": float(np.std(v))} for name, v in scores.items()}
@@ -167,6 +174,11 @@ def joint_embedding(run: ContrastiveRun, limit: int = 300, method: str = "pca") 
 def similarity_matrix(run: ContrastiveRun, size: int = 24) -> np.ndarray:
     z = embed(run.encoders, run.test)
     return (z["a"][:size] @ z["b"][:size].T).cpu().numpy()
+
+
+def concept_count(run: ContrastiveRun) -> int:
+    """How many concepts the run's data has (K, or 10 digits)."""
+    return int(run.train.concept.max()) + 1
 
 
 def run(config: Config) -> dict:
