@@ -45,10 +45,15 @@ def pair_ranks(sims: torch.Tensor) -> torch.Tensor:
     return (sims > sims.diagonal().unsqueeze(1)).sum(1)
 
 
-def recall_at_k(query: torch.Tensor, keys: torch.Tensor, k: int) -> float:
-    """Fraction of rows i whose pair ``keys[i]`` is among the k nearest keys by cosine similarity."""
-    sims = F.normalize(query, dim=1) @ F.normalize(keys, dim=1).T  # (N, N)
-    return float((pair_ranks(sims) < k).float().mean())
+def retrieval_recall(z_a: torch.Tensor, z_b: torch.Tensor, ks: tuple[int, ...] = (1, 5)) -> dict[str, float]:
+    """Recall@k both ways: the fraction of rows whose pair is among the k nearest by cosine similarity.
+
+    One similarity matrix serves both directions: ``S = â b̂ᵀ`` for A → B and ``Sᵀ`` for B → A.
+    Keys: ``recall_at_{k}.a_to_b`` and ``recall_at_{k}.b_to_a``.
+    """
+    sims = F.normalize(z_a, dim=1) @ F.normalize(z_b, dim=1).T  # (N, N)
+    ranks = {"a_to_b": pair_ranks(sims), "b_to_a": pair_ranks(sims.T)}
+    return {f"recall_at_{k}.{d}": float((r < k).float().mean()) for k in ks for d, r in ranks.items()}
 
 
 def alignment_uniformity(z_a: torch.Tensor, z_b: torch.Tensor, t: float = 2.0) -> tuple[float, float]:

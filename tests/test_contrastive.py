@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from mmplay.align.contrastive import InfoNCE, info_nce, mine_negatives, triplet_loss
 from mmplay.labs import contrastive
-from mmplay.metrics import alignment_uniformity, recall_at_k
+from mmplay.metrics import alignment_uniformity, retrieval_recall
 
 
 def _pairs(seed=0, n=8, d=5):
@@ -69,7 +69,10 @@ def test_recall_and_alignment_uniformity_against_brute_force():
     a, b = _pairs(3, n=30)
     sims = F.normalize(a, dim=1) @ F.normalize(b, dim=1).T
     top5 = sims.topk(5, dim=1).indices
-    assert recall_at_k(a, b, 5) == pytest.approx(float(sum(i in top5[i] for i in range(30)) / 30))
+    recalls = retrieval_recall(a, b)
+    assert recalls["recall_at_5.a_to_b"] == pytest.approx(float(sum(i in top5[i] for i in range(30)) / 30))
+    top1_b = sims.T.argmax(dim=1)
+    assert recalls["recall_at_1.b_to_a"] == pytest.approx(float((top1_b == torch.arange(30)).float().mean()))
     align, uniform = alignment_uniformity(a, b)
     an, bn = F.normalize(a, dim=1), F.normalize(b, dim=1)
     assert align == pytest.approx(float(((an - bn) ** 2).sum(1).mean()))

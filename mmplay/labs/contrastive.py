@@ -21,7 +21,7 @@ from mmplay.align.contrastive import InfoNCE, triplet_loss
 from mmplay.config import knob
 from mmplay.data.concepts import PairedData, digits_halves_pairs, make_concepts
 from mmplay.device import get_device
-from mmplay.metrics import alignment_uniformity, pair_ranks
+from mmplay.metrics import alignment_uniformity, retrieval_recall
 from mmplay.train import Trainer
 
 LABELS_PER_CONCEPT = (1, 2, 5, 10, 50)
@@ -106,11 +106,9 @@ def embed(encoders: torch.nn.ModuleDict, data: PairedData) -> dict[str, torch.Te
 def retrieval(run: ContrastiveRun, uniformity_sample: int = 500) -> dict[str, float]:
     """Recall@1/5 both ways on the held-out pairs; alignment/uniformity on the first 500 of them."""
     z = embed(run.encoders, run.test)
-    sims = z["a"] @ z["b"].T  # (N, N) cosine similarities, pairs on the diagonal
-    ranks = {"a_to_b": pair_ranks(sims), "b_to_a": pair_ranks(sims.T)}
     align, uniform = alignment_uniformity(z["a"][:uniformity_sample], z["b"][:uniformity_sample])
-    out = {f"recall_at_{k}.{d}": float((r < k).float().mean()) for k in (1, 5) for d, r in ranks.items()}
-    return {**out, "alignment": align, "uniformity": uniform, "temperature": float(run.loss.temperature)}
+    recalls = retrieval_recall(z["a"], z["b"])
+    return {**recalls, "alignment": align, "uniformity": uniform, "temperature": float(run.loss.temperature)}
 
 
 def _probe(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray) -> float:
