@@ -57,7 +57,7 @@ def _step(key: str, speed_key: str) -> None:
     state.playing = False
     with training_slot() as ok:
         if ok:
-            state.run.trainer.step(int(st.session_state.get(speed_key, 20)))
+            state.run.trainer.step(int(st.session_state[speed_key]))  # the speed slider is drawn before any click
 
 
 def _set_playing(key: str, playing: bool) -> None:
