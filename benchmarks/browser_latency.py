@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 from benchmarks.harness import ROOT, free_port, launch_browser, median, report, serve, stop, wait_for_script
 
 CHANGES = 12
+SETTLE_S = 12  # every page idles this long after its first view, so start-up warm-ups are not measured
 FIRST_POINT_JS = """(index) => { const gd = document.querySelectorAll('.js-plotly-plot')[index];
   if (!gd || !gd.data || !gd.data.length) return null; const last = gd.data[gd.data.length - 1];
   const y = last.y || last.source; if (!y) return null;
@@ -24,6 +25,7 @@ def slider_latencies(browser, url: str, slider_label: str, chart_index: int) -> 
     page.goto(url)
     wait_for_script(page)
     page.wait_for_selector(".js-plotly-plot")
+    time.sleep(SETTLE_S)  # the first view starts the app's background warm-up; let it finish
     thumb = page.get_by_role("slider", name=slider_label).first
     latencies = []
     for i in range(CHANGES):
@@ -47,7 +49,6 @@ APPS = (
     ("synergy", ROOT / "app.py", "synergy", "Noise σ"),
     ("experts", ROOT / "app.py", "experts", "mean μ"),
 )
-SETTLE_S = 12  # every server idles this long after start, so start-up warm-ups are not measured
 
 
 def main() -> None:
@@ -57,7 +58,6 @@ def main() -> None:
         for name, script, path, label in APPS:
             proc = serve(script, port := free_port())
             try:
-                time.sleep(SETTLE_S)
                 results[name] = median(slider_latencies(browser, f"http://127.0.0.1:{port}/{path}", label, 0))
             finally:
                 stop(proc)
