@@ -1,6 +1,6 @@
 """UMAP view of 2 × 2,000 points in 64-D: our projection vs ``umap.UMAP()`` defaults, same process.
 
-Ours: exact k-NN (torch) as ``precomputed_knn``, ``init="pca"``, ``n_epochs=200``. Both are timed
+Ours: exact 6-NN (torch) as ``precomputed_knn``, ``init="pca"``, ``n_epochs=200``. Both are timed
 warm (after a first call that compiles numba); trustworthiness (k = 10) of each. Also: a fresh
 process's warm-up (what a freshly started server does in the background) and its first view.
 Prints one JSON line. Goals: warm ratio ≤ 0.12, trustworthiness within 0.01 of the default's,

@@ -1,4 +1,4 @@
-"""Alignment lab claims per preset; projections against sklearn; two UMAP runs at once do not crash."""
+"""Alignment lab claims per preset; projections against sklearn and umap defaults; two UMAP runs at once."""
 
 import threading
 
@@ -61,3 +61,14 @@ def test_two_umap_projections_at_once_do_not_crash():
     for t in threads:
         t.join(timeout=300)
     assert all(o is not None and o.shape == (150, 2) and np.isfinite(o).all() for o in out)
+
+
+def test_fast_umap_keeps_the_trustworthiness_of_umap_defaults():
+    import umap
+    from sklearn.manifold import trustworthiness
+
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(size=(500, 64)), rng.normal(size=(500, 64)) + 1.0])  # the benchmark's data, smaller
+    ours = trustworthiness(x, project2d.umap_2d(x), n_neighbors=10)
+    default = trustworthiness(x, umap.UMAP(random_state=0).fit_transform(x), n_neighbors=10)
+    assert ours > default - 0.01
