@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mmplay.ui.catalog import LABS
-from mmplay.ui.runtime import device_badge, start_warm_up
+from mmplay.ui.runtime import device_badge, freeze_after_first_view, start_warm_up
 
 st.set_page_config(page_title="mmplay — multimodal learning playground", page_icon="🎛️", layout="wide")
 
@@ -13,3 +13,4 @@ navigation = st.navigation({"mmplay": [home], "Labs": labs})
 navigation.run()
 device_badge()
 start_warm_up()
+freeze_after_first_view(navigation.url_path)

@@ -2,7 +2,7 @@
 
 For each app the noise slider (the reference app's only slider) is moved one step with the
 keyboard; the time until the Plotly chart holds new data is recorded. Prints one JSON line with
-p50 of each and their ratio (goals: ≤ 2.0 for the synergy lab, ≤ 1.5 for the experts lab's closed forms).
+p50 of 24 changes each and their ratio (goals: ≤ 2.0 for the synergy lab, ≤ 1.5 for the experts lab's closed forms).
 """
 
 import time
@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 
 from benchmarks.harness import ROOT, free_port, launch_browser, median, report, serve, stop, wait_for_script
 
-CHANGES = 12
+CHANGES = 24
 SETTLE_S = 12  # every page idles this long after its first view, so start-up warm-ups are not measured
 FIRST_POINT_JS = """(index) => { const gd = document.querySelectorAll('.js-plotly-plot')[index];
   if (!gd || !gd.data || !gd.data.length) return null; const last = gd.data[gd.data.length - 1];

@@ -1,4 +1,4 @@
-"""The PNG encoder round-trips pixels; the diverging colour map hits its three anchors."""
+"""The PNG encoder round-trips pixels; the diverging colour map hits its anchors; the synergy mosaic."""
 
 import base64
 import struct
@@ -41,3 +41,23 @@ def test_diverging_anchors_and_points():
     stamp_points(canvas, np.array([4]), np.array([4]), ["#ff0000"])
     assert canvas[4, 4].tolist() == [255, 0, 0] and canvas[2, 2].tolist() == [255, 255, 255]
     assert canvas[0, 0].tolist() == [0, 0, 0]
+
+
+def test_boundaries_mosaic_holds_each_models_panel_with_y_up():
+    from mmplay.labs import synergy
+    from mmplay.viz.synergy import MODEL_LABELS, boundaries_figure, boundary_pixels, panel_origin
+
+    run = synergy.build(synergy.Config(n_points=100))
+    run.trainer.step(5)
+    grids, (points, labels) = synergy.decision_grids(run, resolution=31), synergy.test_points(run)
+    accuracy = {name: 0.5 for name in MODEL_LABELS} | {"mlp": 0.97}
+    fig = boundaries_figure(grids, points, labels, accuracy)
+    (image_trace,) = fig.data
+    mosaic = decode_png(image_trace.source)
+    for index, name in enumerate(MODEL_LABELS):
+        top, left = panel_origin(index, 31)
+        panel = mosaic[top : top + 31, left : left + 31]
+        assert np.array_equal(panel[::-1], boundary_pixels(grids[name], grids["axis"], points, labels))
+    assert [a.text.split("</b>")[0][3:] for a in fig.layout.annotations] == list(MODEL_LABELS.values())
+    assert fig.layout.annotations[-1].text.endswith("97%")
+    assert list(fig.layout.yaxis.range) == [mosaic.shape[0] - 0.5, -0.5]  # image rows run downwards

@@ -20,19 +20,13 @@ MODEL_LABELS = {
 }
 
 
-def _panel_axes(index: int, cols: int = 3, rows: int = 2, gap: float = 0.05) -> tuple[dict, dict]:
-    """Domains of small multiple ``index`` (row-major) as x- and y-axis layout dicts."""
-    row, col = divmod(index, cols)
-    width, height = (1 - gap * (cols - 1)) / cols, (1 - 2.5 * gap * (rows - 1)) / rows
-    x0, y1 = col * (width + gap), 1 - row * (height + 2.5 * gap)
-    suffix = "" if index == 0 else str(index + 1)
-    x_axis = {"domain": [x0, x0 + width], "showticklabels": False, "anchor": f"y{suffix}"}
-    y_axis = {"domain": [y1 - height, y1], "showticklabels": False, "anchor": f"x{suffix}", "scaleanchor": f"x{suffix}"}
-    return x_axis, y_axis
+PANEL_COLUMNS = 3
+PANEL_GAP_PX = 8  # white pixels between neighbouring panels of the mosaic
+TITLE_BAND_PX = 18  # white pixels above each panel, where its title sits
 
 
-def boundary_image(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, labels: np.ndarray) -> str:
-    """One model's ``P(y=1)`` grid (rows = y ascending) with the test points stamped on, as a PNG."""
+def boundary_pixels(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """One model's ``P(y=1)`` grid (rows = y ascending) coloured blue → red, test points stamped on; RGB uint8."""
     image = diverging(probs, DIVERGING[0][1], DIVERGING[1][1], DIVERGING[2][1])
     step = (axis[-1] - axis[0]) / (len(axis) - 1)
     rows = np.round((points[:, 1] - axis[0]) / step).astype(int)
@@ -40,7 +34,13 @@ def boundary_image(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, labe
     inside = (rows >= 0) & (rows < len(axis)) & (cols >= 0) & (cols < len(axis))
     colors = [CLASS_COLORS[int(v > 0.5)] for v in labels[inside]]
     stamp_points(image, rows[inside], cols[inside], colors)
-    return png_data_uri(image)
+    return image
+
+
+def panel_origin(index: int, size: int) -> tuple[int, int]:
+    """Top-left pixel ``(row, col)`` of small multiple ``index`` (row-major) in the mosaic."""
+    row, col = divmod(index, PANEL_COLUMNS)
+    return row * (TITLE_BAND_PX + size) + TITLE_BAND_PX, col * (size + PANEL_GAP_PX)
 
 
 def boundaries_figure(
@@ -51,48 +51,42 @@ def boundaries_figure(
 ) -> go.Figure:
     """Six small multiples: each model's ``P(y=1)`` over the plane (blue → red) with the test points.
 
-    Each panel is one PNG image (fast to redraw on every training tick).
+    All panels are one PNG mosaic (3 × 2, y pointing up in each) on one pair of hidden axes: the
+    browser redraws one image trace per training tick, not six subplots with twelve axes.
 
     Args:
         grids: ``{model: (R, R) probabilities, rows = y ascending, "axis": (R,) coordinates}``.
         points: test points, shape (N, 2) as ``[x, y]``; labels: (N,) in {0, 1}.
     """
     axis = grids["axis"]
-    step = float(axis[1] - axis[0])
-    extent = [float(axis[0]) - step / 2, float(axis[-1]) + step / 2]
-    traces, layout, titles = [], {}, []
-    for i, name in enumerate(n for n in MODEL_LABELS if n in grids):
-        suffix = "" if i == 0 else str(i + 1)
-        x_axis, y_axis = _panel_axes(i)
-        layout[f"xaxis{suffix}"] = {**x_axis, "range": extent}
-        layout[f"yaxis{suffix}"] = {**y_axis, "range": extent}
-        traces.append(
-            go.Image(
-                source=boundary_image(grids[name], axis, points, labels),
-                x0=float(axis[0]),
-                y0=float(axis[0]),
-                dx=step,
-                dy=step,
-                hoverinfo="skip",
-                xaxis=f"x{suffix}",
-                yaxis=f"y{suffix}",
-            )
-        )
+    names = [n for n in MODEL_LABELS if n in grids]
+    size = len(axis)
+    rows = -(-len(names) // PANEL_COLUMNS)
+    height = rows * (TITLE_BAND_PX + size)
+    width = PANEL_COLUMNS * size + (PANEL_COLUMNS - 1) * PANEL_GAP_PX
+    mosaic = np.full((height, width, 3), 255, dtype=np.uint8)
+    titles = []
+    for i, name in enumerate(names):
+        top, left = panel_origin(i, size)
+        mosaic[top : top + size, left : left + size] = boundary_pixels(grids[name], axis, points, labels)[::-1]
         titles.append(
             {
                 "text": f"<b>{MODEL_LABELS[name]}</b> · {test_accuracy.get(name, 0.0):.0%}",
-                "x": sum(x_axis["domain"]) / 2,
-                "y": y_axis["domain"][1],
-                "xref": "paper",
-                "yref": "paper",
+                "x": left + size / 2,
+                "y": top - 1,
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
                 "font": {"size": 12},
             }
         )
-    fig = go.Figure(data=traces, layout={**layout, "annotations": titles})
-    return tidy(fig, height=480).update_layout(margin={"t": 30})
+    layout = {
+        "xaxis": {"visible": False, "range": [-0.5, width - 0.5]},
+        "yaxis": {"visible": False, "range": [height - 0.5, -0.5], "scaleanchor": "x"},
+        "annotations": titles,
+    }
+    fig = go.Figure(go.Image(source=png_data_uri(mosaic), hoverinfo="skip"), layout=layout)
+    return tidy(fig, height=480).update_layout(margin={"t": 10, "b": 10, "l": 10, "r": 10})
 
 
 def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], target: float = 0.98) -> go.Figure:

@@ -54,10 +54,12 @@ def test_history_csv_fills_missing_columns():
 
 
 LOAD_AND_COUNT = """
-import gc, json, sys
+import gc, importlib, json, sys
 from mmplay.ui import runtime
 from mmplay.ui.catalog import LABS
-runtime.load_labs()
+for lab in LABS:
+    importlib.import_module(f"mmplay.labs.{lab.slug}")
+runtime.freeze_loaded_objects()
 walked = len(gc.get_objects())  # what Streamlit's gc.collect() after each run now walks
 cycle = [None]
 cycle[0] = cycle
