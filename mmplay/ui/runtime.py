@@ -56,19 +56,18 @@ def training_slot(timeout_s: float = 0.5) -> Iterator[bool]:
 
 
 def freeze_loaded_objects() -> None:
-    """Collect garbage, then exclude every object alive now (library modules, mostly) from later collections."""
-    gc.collect()
+    """Exclude every object alive now (library modules, mostly) from later collections: ``gc.freeze()``.
+
+    No collection first (that would cost the ≈ 190 ms being removed, once); the little import-time
+    garbage and the few live objects of a session being served are frozen with the modules.
+    """
     gc.freeze()
 
 
 @st.cache_resource
 def freeze_after_first_view(page: str) -> None:
-    """Once per page and process, after its first run: freeze what its imports loaded (``gc.freeze()``).
-
-    No collection first (that would cost the ≈ 190 ms being removed); the few live objects of
-    the session being served are frozen with the modules, at most once per page.
-    """
-    gc.freeze()
+    """Once per page and process, after its first run: freeze what its imports loaded."""
+    freeze_loaded_objects()
 
 
 def _warm_up() -> None:
@@ -78,8 +77,9 @@ def _warm_up() -> None:
     freeze_loaded_objects()
     # numba compiles UMAP's kernels in a child process that fills its on-disk cache: no GIL
     # contention with the pages being served, and the in-process warm-up later only loads them.
+    # The child runs at the lowest CPU priority, so it never slows the first user's training.
     subprocess.Popen(
-        [sys.executable, "-c", "from mmplay import project2d; project2d.warm_up()"],
+        [sys.executable, "-c", "import os; os.nice(19); from mmplay import project2d; project2d.warm_up()"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
