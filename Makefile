@@ -34,8 +34,11 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
+BENCHMARKS := train_overhead startup time_to_solve browser_latency classroom umap_view procrustes_speed \
+	contrastive_throughput
+
 bench: $(DEV_STAMP)
-	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
+	for name in $(BENCHMARKS); do $(PY) -m benchmarks.$$name || exit 1; done
 
 clean:
 	rm -rf $(VENV) test-artifacts
