@@ -64,7 +64,7 @@ def freeze_loaded_objects() -> None:
     gc.freeze()
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def freeze_after_first_view(page: str) -> None:
     """Once per page and process, after its first run: freeze what its imports loaded."""
     freeze_loaded_objects()
