@@ -4,7 +4,9 @@ import threading
 
 import numpy as np
 import pytest
+import umap
 from sklearn.decomposition import PCA
+from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
 
 from mmplay import project2d
@@ -64,9 +66,6 @@ def test_two_umap_projections_at_once_do_not_crash():
 
 
 def test_fast_umap_keeps_the_trustworthiness_of_umap_defaults():
-    import umap
-    from sklearn.manifold import trustworthiness
-
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.normal(size=(500, 64)), rng.normal(size=(500, 64)) + 1.0])  # the benchmark's data, smaller
     ours = trustworthiness(x, project2d.umap_2d(x), n_neighbors=10)

@@ -6,7 +6,9 @@ import zlib
 
 import numpy as np
 
+from mmplay.labs import synergy
 from mmplay.viz.raster import diverging, png_data_uri, stamp_points
+from mmplay.viz.synergy import MODEL_LABELS, boundaries_figure, boundary_pixels, panel_origin
 
 
 def decode_png(uri: str) -> np.ndarray:
@@ -44,9 +46,6 @@ def test_diverging_anchors_and_points():
 
 
 def test_boundaries_mosaic_holds_each_models_panel_with_y_up():
-    from mmplay.labs import synergy
-    from mmplay.viz.synergy import MODEL_LABELS, boundaries_figure, boundary_pixels, panel_origin
-
     run = synergy.build(synergy.Config(n_points=100))
     run.trainer.step(5)
     grids, (points, labels) = synergy.decision_grids(run, resolution=31), synergy.test_points(run)
