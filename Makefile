@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench claims clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,10 @@ BENCHMARKS := train_overhead startup time_to_solve browser_latency classroom uma
 	contrastive_throughput
 
 bench: $(DEV_STAMP)
-	for name in $(BENCHMARKS); do $(PY) -m benchmarks.$$name || exit 1; done
+	for name in $(BENCHMARKS); do $(PY) -m benchmarks.$$name --check || exit 1; done
 
 clean:
 	rm -rf $(VENV) test-artifacts
+
+claims: $(STAMP)
+	$(PY) -m mmplay claims all --seeds 0-19 --json

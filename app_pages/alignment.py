@@ -6,22 +6,49 @@ import streamlit as st
 
 from mmplay.data.uploads import MAX_BYTES, MAX_COLS, MAX_ROWS, UploadError, load_pair
 from mmplay.labs import alignment as lab
-from mmplay.train import history_rows
-from mmplay.ui.controls import sidebar_config
-from mmplay.ui.export import export_button, export_zip
-from mmplay.ui.live import live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.lab_page import LabPage
 from mmplay.ui.runtime import start_umap_warm_up
 from mmplay.viz import alignment as viz
 
-lab_header(
+
+def uploaded(config: lab.Config) -> tuple[str, object]:
+    """The user's two files as an embedding pair (``("upload:<hash>", pair)``), or the preset's name."""
+    with st.expander("📤 Bring your own embeddings", expanded=False):
+        st.caption(
+            f"Two files whose rows are the same items in the same order: .npy (no pickles), .csv or .tsv "
+            f"(comma, tab, or semicolon with decimal commas); numbers only (a header line is fine), "
+            f"{lab.MIN_HELD_OUT * 2}–{MAX_ROWS:,} rows × at most {MAX_COLS:,} columns and "
+            f"{MAX_BYTES // 1024 // 1024} MB each. Files stay in memory for this session only."
+        )
+        cols = st.columns(2)
+        file_a = cols[0].file_uploader("Set A", type=["npy", "csv", "tsv"], key="alignment.upload_a")
+        file_b = cols[1].file_uploader("Set B", type=["npy", "csv", "tsv"], key="alignment.upload_b")
+    if file_a is None or file_b is None:
+        if file_a is not None or file_b is not None:
+            st.info("Upload both files (A and B) to align your own embeddings.")
+        return config.preset, None
+    try:
+        loaded = load_pair(file_a.name, file_a.getvalue(), file_b.name, file_b.getvalue())
+    except UploadError as err:
+        st.error(f"That upload cannot be used: {err}. The preset stays in use.")
+        return config.preset, None
+    a, b = loaded.a, loaded.b
+    st.success(f"Using your files: {len(a):,} paired items, {a.shape[1]} and {b.shape[1]} dimensions.")
+    for note in loaded.notes:
+        st.info(note)
+    if a.shape[1] != b.shape[1]:
+        st.info(
+            f"Widths differ ({a.shape[1]} vs {b.shape[1]}): the narrower set is zero-padded to "
+            f"{max(a.shape[1], b.shape[1])} dimensions before Procrustes."
+        )
+    digest = hashlib.sha1(file_a.getvalue() + file_b.getvalue()).hexdigest()[:12]
+    return f"upload:{digest}", lab.uploaded_pair(a, b)
+
+
+page = LabPage.open(
     "alignment",
     "Alignment: overlaying two embedding spaces",
     "Procrustes finds the best rotation; held-out residuals say whether a linear map is enough.",
-)
-start_umap_warm_up()
-config = sidebar_config(
-    lab.Config,
     "Embeddings & maps",
     {
         "preset": "Preset",
@@ -33,38 +60,10 @@ config = sidebar_config(
         "lr": "MLP learning rate",
         "seed": "Seed",
     },
-    key="alignment",
+    data=uploaded,
 )
-
-with st.expander("📤 Bring your own embeddings", expanded=False):
-    st.caption(
-        f"Two files whose rows are the same items in the same order: .npy (no pickles), .csv or .tsv; "
-        f"numbers only (a header line is fine), at most {MAX_ROWS:,} rows × {MAX_COLS:,} columns and "
-        f"{MAX_BYTES // 1024 // 1024} MB each. Files stay in memory for this session only."
-    )
-    cols = st.columns(2)
-    file_a = cols[0].file_uploader("Set A", type=["npy", "csv", "tsv"], key="alignment.upload_a")
-    file_b = cols[1].file_uploader("Set B", type=["npy", "csv", "tsv"], key="alignment.upload_b")
-
-pair, source = None, config.preset
-if file_a is not None and file_b is not None:
-    try:
-        a, b = load_pair(file_a.name, file_a.getvalue(), file_b.name, file_b.getvalue())
-        pair = lab.uploaded_pair(a, b)
-        digest = hashlib.sha1(file_a.getvalue() + file_b.getvalue()).hexdigest()[:12]
-        source = f"upload:{digest}"
-        st.success(f"Using your files: {len(a):,} paired items, {a.shape[1]} and {b.shape[1]} dimensions.")
-        if a.shape[1] != b.shape[1]:
-            st.info(
-                f"Widths differ ({a.shape[1]} vs {b.shape[1]}): the narrower set is zero-padded to "
-                f"{max(a.shape[1], b.shape[1])} dimensions before Procrustes."
-            )
-    except UploadError as err:
-        st.error(f"That upload cannot be used: {err}. The preset stays in use.")
-elif file_a is not None or file_b is not None:
-    st.info("Upload both files (A and B) to align your own embeddings.")
-
-state = live_state("alignment.run", (config, source), lambda key: lab.build(key[0], pair))
+start_umap_warm_up()
+config = page.config
 
 
 def figures(run: lab.AlignmentRun, method: str = "pca") -> dict:
@@ -80,12 +79,14 @@ def figures(run: lab.AlignmentRun, method: str = "pca") -> dict:
 
 def render(run: lab.AlignmentRun) -> None:
     residuals = {k.split(".")[1]: v for k, v in lab.held_out(run).items()}
-    verdict = lab.verdict(residuals)
     best_linear = min(residuals["orthogonal"], residuals["linear"])
-    text = "✅ a linear map suffices" if verdict == "linear" else "🌀 needs a nonlinear map"
-    st.markdown(f"### Verdict: {text}")
-    if run.trainer.steps_done == 0:
-        st.info("The MLP map has not been trained yet — press ▶ Play (or ⏭ Step) before trusting the verdict.")
+    verdicts = {
+        "untrained": "⏳ press ▶ Play: the MLP map must train before the maps can be compared",
+        "linear": "✅ a linear map suffices",
+        "nonlinear": "🌀 needs a nonlinear map",
+    }
+    st.markdown(f"### Verdict: {verdicts[lab.verdict(run)]}")
+    st.caption(f"Scored on {len(run.test_idx):,} held-out pairs (trained on {len(run.train_idx):,}).")
     cards = st.columns(3)
     labels = {"orthogonal": "rotation + scale", "linear": "general linear", "mlp": "MLP (trained live)"}
     for card, (key, label) in zip(cards, labels.items()):
@@ -106,29 +107,29 @@ def render(run: lab.AlignmentRun) -> None:
     right.plotly_chart(figs["after"], key="alignment.chart.after")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def significance(source: str, config: lab.Config, _run: lab.AlignmentRun) -> dict:
-    return {
-        "p_value": lab.permutation_p_value_of(_run),
-        "rotation_error": lab.rotation_error(_run),
-        "disparity": lab.full_fit(_run).disparity,
-    }
-
-
-stats = significance(source, config, state.run)
+stats = page.extra("significance", auto=True)
+rotation_error = lab.rotation_error(page.run)
 cards = st.columns(3)
-cards[0].metric("permutation p-value", f"{stats['p_value']:.3f}", help=f"{config.permutations} random re-pairings")
-cards[1].metric(
-    "rotation error ‖R − R*‖/√d", "—" if stats["rotation_error"] is None else f"{stats['rotation_error']:.4f}"
-)
-cards[2].metric("Procrustes disparity", f"{stats['disparity']:.3f}", help="scipy.spatial.procrustes's definition")
-if stats["p_value"] > 0.05:
+if stats is not None:
+    cards[0].metric(
+        "permutation p-value",
+        f"{stats['p_value']:.3f}",
+        help=f"{stats['permutations']} random re-pairings of {stats['items']:,} items",
+    )
+    if stats["items"] < len(page.run.a) or stats["permutations"] < config.permutations:
+        st.caption(
+            f"The permutation test re-pairs a random subsample of {stats['items']:,} items "
+            f"{stats['permutations']} times (capped to keep it within a few seconds)."
+        )
+cards[1].metric("rotation error ‖R − R*‖/√d", "—" if rotation_error is None else f"{rotation_error:.4f}")
+cards[2].metric("Procrustes disparity", f"{page.run.fit.disparity:.3f}", help="scipy.spatial.procrustes's definition")
+if stats is not None and stats["p_value"] > 0.05:
     st.warning(
         "p > 0.05: the real pairing is no better than random re-pairings — there is no alignment to speak "
         "of, so the verdict below means nothing."
     )
 
-training_panel("alignment.run", state, lambda key: lab.build(key[0], pair), render, max_steps=5000, default_speed=50)
+page.train(render)
 
 st.subheader("UMAP view")
 st.caption(
@@ -137,12 +138,8 @@ st.caption(
 )
 if st.button("Compute the UMAP view", key="alignment.umap"):
     with st.spinner("Running UMAP…"):
-        umap_figs = figures(state.run, "umap")
+        umap_figs = figures(page.run, "umap")
     left, right = st.columns(2)
     left.plotly_chart(umap_figs["before"], key="alignment.chart.umap_before")
     right.plotly_chart(umap_figs["after"], key="alignment.chart.umap_after")
-export_button(
-    "alignment",
-    lambda: export_zip("alignment", config, history_rows(state.run.trainer.history), figures(state.run)),
-    key="alignment.export",
-)
+page.export(figures)

@@ -4,23 +4,16 @@ import streamlit as st
 
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import sidebar_config
-from mmplay.ui.export import export_button, export_zip
-from mmplay.ui.live import live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction, predict_first
 from mmplay.ui.runtime import start_umap_warm_up
 from mmplay.viz import contrastive as viz
 from mmplay.viz.common import line_chart
 
-lab_header(
+page = LabPage.open(
     "contrastive",
     "Contrastive alignment: one space for two modalities",
     "InfoNCE pulls each item's two views together — and makes a handful of labels go a long way.",
-)
-start_umap_warm_up()
-config = sidebar_config(
-    lab.Config,
     "Objective & data",
     {
         "preset": "Data",
@@ -38,9 +31,9 @@ config = sidebar_config(
         "nuisance": "Private nuisance",
         "seed": "Seed",
     },
-    key="contrastive",
 )
-state = live_state("contrastive.run", config, lab.build)
+start_umap_warm_up()
+config, state = page.config, page.state
 options = {"yes": "a probe trained on A's embeddings will classify B's"}
 prediction = predict_first("contrastive.predict", "after training, will the two modalities share one space?", options)
 
@@ -100,7 +93,7 @@ def render(run: lab.ContrastiveRun) -> None:
         col.plotly_chart(figs[name], key=f"contrastive.chart.{name}")
 
 
-training_panel("contrastive.run", state, lab.build, render, max_steps=3000, default_speed=20)
+page.train(render)
 
 if st.button("Show the joint embedding in UMAP (a second or two)", key="contrastive.umap"):
     with st.spinner("Running UMAP…"):
@@ -113,25 +106,15 @@ st.caption(
     "Linear probes on modality A with n labels per concept, averaged over 5 random draws of the labelled items "
     "(error bars: one std). Uses the encoders as they are now — train first."
 )
-if st.button("Run the label-efficiency experiment (≈ 10 s)", key="contrastive.efficiency"):
-    with st.spinner("Fitting 75 probes…"):
-        st.session_state["contrastive.efficiency.result"] = (
-            state.run.trainer.steps_done,
-            lab.label_efficiency(state.run),
-            lab.cross_modal_transfer(state.run),
-        )
-result = st.session_state.get("contrastive.efficiency.result")
+result = page.extra("probes")
 if result is not None:
-    at_step, table, transfer = result
-    st.plotly_chart(viz.efficiency_figure(table, 1 / lab.concept_count(state.run)), key="contrastive.chart.efficiency")
+    chance = 1 / lab.concept_count(state.run)
+    transfer = result["transfer"]
+    st.plotly_chart(viz.efficiency_figure(result["table"], chance), key="contrastive.chart.efficiency")
     cols = st.columns(2)
     cols[0].metric("cross-modal transfer, untrained", f"{transfer['untrained']:.1%}", help="probe on A, tested on B")
     cols[1].metric("cross-modal transfer, trained", f"{transfer['trained']:.1%}", help="probe on A, tested on B")
-    st.caption(f"Computed at step {at_step}. Chance = {1 / lab.concept_count(state.run):.0%}.")
+    st.caption(f"Computed at step {state.run.trainer.steps_done}. Chance = {chance:.0%}.")
     if prediction is not None:
         grade_prediction("contrastive.predict", prediction, {"yes"} if transfer["trained"] >= 0.8 else set(), options)
-export_button(
-    "contrastive",
-    lambda: export_zip("contrastive", config, history_rows(state.run.trainer.history), figures(state.run)),
-    key="contrastive.export",
-)
+page.export(figures)

@@ -6,19 +6,30 @@ import streamlit as st
 
 from mmplay.labs import experts as lab
 from mmplay.train import history_rows
-from mmplay.ui.controls import sidebar_config
-from mmplay.ui.export import export_button, export_zip
-from mmplay.ui.live import live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction, predict_first
 from mmplay.viz import experts as viz
 from mmplay.viz.common import line_chart
 
-lab_header(
+page = LabPage.open(
     "experts",
     "Product vs Mixture of Experts: sharpness vs calibration",
-    "PoE is sharper than every expert; MoE's variance exceeds both experts' once they disagree.",
+    "PoE is sharper than every expert; MoE is at least as wide as the experts' average — wider than all of them "
+    "once their means disagree.",
+    "Sensors & experts",
+    {
+        "bias": "Sensor B bias (fraction of 4 units)",
+        "prior_correction": "Divide the prior out of PoE",
+        "moe_weights": "MoE weights",
+        "noise_a": "Sensor A noise σ",
+        "noise_b": "Sensor B noise σ",
+        "prior_std": "Weight spread (prior σ)",
+        "hidden": "Hidden units",
+        "lr": "Learning rate",
+        "seed": "Seed",
+    },
 )
+config = page.config
 
 st.header("Part 1 · Two to four Gaussian experts, in closed form")
 
@@ -52,35 +63,24 @@ def analytic_playground() -> None:
             f"{result.moe_interval_90[1]:.2f}]"
         )
         st.success(f"PoE variance {result.poe[1]:.3f} < smallest expert variance {min(expert_vars):.3f}.")
+        average = result.moe_within
+        spread = result.moe[1] - average
+        st.info(
+            f"Law of total variance: MoE variance = Σπσ² + Σπ(μ−μ̄)² = {average:.3f} + {spread:.3f} = "
+            f"{result.moe[1]:.3f}. It is never below the experts' weighted average ({average:.3f}); "
+            "where it falls against the experts depends on how far their means disagree."
+        )
         if result.moe[1] > max(expert_vars):
             st.warning(
                 f"The seed says MoE uncertainty lies *between* the experts. Here it is {result.moe[1]:.3f} — "
-                f"above the largest expert's {max(expert_vars):.3f}: the means disagree, so Σπ(μ−μ̄)² adds up."
+                f"above the largest expert's {max(expert_vars):.3f}: the means disagree enough that Σπ(μ−μ̄)² "
+                "outweighs the gap."
             )
-        else:
-            st.info("Here the MoE variance lies between the experts' — true only while their means roughly agree.")
 
 
 analytic_playground()
 
 st.header("Part 2 · Two trained experts, one drifting sensor")
-config = sidebar_config(
-    lab.Config,
-    "Sensors & experts",
-    {
-        "bias": "Sensor B bias (fraction of 4 units)",
-        "prior_correction": "Divide the prior out of PoE",
-        "moe_weights": "MoE weights",
-        "noise_a": "Sensor A noise σ",
-        "noise_b": "Sensor B noise σ",
-        "prior_std": "Weight spread (prior σ)",
-        "hidden": "Hidden units",
-        "lr": "Learning rate",
-        "seed": "Seed",
-    },
-    key="experts",
-)
-state = live_state("experts.run", lab.training_config(config), lab.build)
 options = {"poe": "PoE (product)", "moe": "MoE (mixture)"}
 prediction = predict_first(
     "experts.predict",
@@ -128,9 +128,5 @@ def render(run: lab.ExpertsRun) -> None:
         grade_prediction("experts.predict", prediction, {m for m in options if worst[m] >= 0.8}, options)
 
 
-training_panel("experts.run", state, lab.build, render, max_steps=2000, default_speed=50)
-export_button(
-    "experts",
-    lambda: export_zip("experts", config, history_rows(state.run.trainer.history), figures(state.run)),
-    key="experts.export",
-)
+page.train(render)
+page.export(figures)

@@ -3,21 +3,14 @@
 import streamlit as st
 
 from mmplay.labs import fusion as lab
-from mmplay.train import history_rows
-from mmplay.ui.controls import sidebar_config
-from mmplay.ui.export import export_button, export_zip
-from mmplay.ui.live import live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction, predict_first
 from mmplay.viz import fusion as viz
 
-lab_header(
+page = LabPage.open(
     "fusion",
     "Fusion: adding logits, and attention vs concatenation",
     "Under conditional independence, ℓA + ℓB − logit π is the Bayes posterior; attention scales with length.",
-)
-config = sidebar_config(
-    lab.Config,
     "Part 1 · two Gaussian modalities",
     {
         "rho": "Noise correlation ρ",
@@ -27,11 +20,10 @@ config = sidebar_config(
         "lr": "Learning rate",
         "seed": "Seed",
     },
-    key="fusion",
 )
+config = page.config
 
 st.header("Part 1 · Evidence adds in log-odds")
-state = live_state("fusion.run", config, lab.build)
 options = {"sum_corrected": "ℓA + ℓB − logit π", "joint": "LR on [xA, xB]"}
 prediction = predict_first(
     "fusion.predict", f"at ρ = {config.rho:.2f}, which fused predictor will be calibrated (ECE < 0.02)?", options
@@ -48,10 +40,10 @@ def figures(run: lab.LogitRun) -> dict:
 def render(run: lab.LogitRun) -> None:
     m = lab.logit_metrics(run)
     cards = st.columns(4)
-    cards[0].metric("mean |p_fused − p_Bayes|", f"{m['logits']['mae_vs_bayes']:.4f}", help="prior-corrected sum")
-    cards[1].metric("… without the prior correction", f"{m['logits']['mae_vs_bayes_uncorrected']:.4f}")
-    cards[2].metric("ECE of the corrected sum", f"{m['logits']['ece']:.4f}")
-    cards[3].metric("accuracy of the corrected sum", f"{m['logits']['accuracy']:.1%}")
+    cards[0].metric("mean |p_fused − p_Bayes|", f"{m['logits.mae_vs_bayes']:.4f}", help="prior-corrected sum")
+    cards[1].metric("… without the prior correction", f"{m['logits.mae_vs_bayes_uncorrected']:.4f}")
+    cards[2].metric("ECE of the corrected sum", f"{m['ece.sum_corrected']:.4f}")
+    cards[3].metric("accuracy of the corrected sum", f"{m['accuracy.sum_corrected']:.1%}")
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["posterior"], key="fusion.posterior")
@@ -59,15 +51,15 @@ def render(run: lab.LogitRun) -> None:
     st.markdown(
         "| predictor | accuracy | ECE | NLL |\n|---|---|---|---|\n"
         + "".join(
-            f"| {label} | {m['accuracy'][k]:.1%} | {m['ece'][k]:.4f} | {m['nll'][k]:.4f} |\n"
+            f"| {label} | {m[f'accuracy.{k}']:.1%} | {m[f'ece.{k}']:.4f} | {m[f'nll.{k}']:.4f} |\n"
             for k, label in viz.PREDICTOR_LABELS.items()
         )
     )
     if prediction is not None and run.trainer.steps_done > 0:
-        grade_prediction("fusion.predict", prediction, {k for k in options if m["ece"][k] < 0.02}, options)
+        grade_prediction("fusion.predict", prediction, {k for k in options if m[f"ece.{k}"] < 0.02}, options)
 
 
-training_panel("fusion.run", state, lab.build, render, max_steps=2000)
+page.train(render)
 
 st.header("Part 2 · Attention vs concatenation on sequences")
 st.markdown(
@@ -75,17 +67,8 @@ st.markdown(
     "Each model gets the same budget: "
     f"{config.seq_steps} steps of Adam, batch 128, {config.seq_train} training sequences per length."
 )
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_sweep(config: lab.Config) -> dict:
-    return lab.sequence_sweep(config)
-
-
-if st.button("Run the sweep over T = 4 … 64 (≈ 15 s)", key="fusion.sweep") or "fusion.sweep_done" in st.session_state:
-    with st.spinner("Training 15 models…"):
-        sweep = cached_sweep(config)
-    st.session_state["fusion.sweep_done"] = True
+sweep = page.extra("sweep")
+if sweep is not None:
     longest = sweep[str(lab.LENGTHS[-1])]
     cols = st.columns(3)
     for col, name in zip(cols, lab.SEQ_MODELS):
@@ -103,8 +86,4 @@ if st.button("Run the sweep over T = 4 … 64 (≈ 15 s)", key="fusion.sweep") o
         viz.attention_heatmap(longest["attention_examples"], longest["attention_targets"]), key="fusion.attention"
     )
 
-export_button(
-    "fusion",
-    lambda: export_zip("fusion", config, history_rows(state.run.trainer.history), figures(state.run)),
-    key="fusion.export",
-)
+page.export(figures)

@@ -1,25 +1,20 @@
 """Gating lab page: negative transfer under a corrupted modality, and two gates against it."""
 
+import dataclasses
+
 import streamlit as st
 
 from mmplay.labs import gating as lab
-from mmplay.train import history_rows
-from mmplay.ui.controls import sidebar_config
-from mmplay.ui.export import export_button, export_zip
-from mmplay.ui.live import live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction, predict_first
 from mmplay.viz import robust as viz
 from mmplay.viz.common import line_chart
 
-lab_header(
+page = LabPage.open(
     "gating",
     "Gating: when not to fuse",
     "A corrupted modality drags naive fusion below the clean one alone; a gate that checks disagreement "
     "and typicality does not.",
-)
-config = sidebar_config(
-    lab.Config,
     "Corruption & gate",
     {
         "corruption": "Corruption of B at test time",
@@ -29,12 +24,8 @@ config = sidebar_config(
         "lr": "Learning rate",
         "seed": "Seed",
     },
-    key="gating",
 )
-training_key = lab.Config(
-    noise=config.noise, n_train=config.n_train, n_test=config.n_test, lr=config.lr, steps=config.steps, seed=config.seed
-)
-state = live_state("gating.run", training_key, lab.build)
+config = page.config
 options = {k: viz.GATE_LABELS[k] for k in ("naive", "rule_gate", "learned_gate", "entropy_gate")}
 prediction = predict_first(
     "gating.predict", "at the strongest noise on B, which of these stay within one point of A alone?", options
@@ -42,7 +33,7 @@ prediction = predict_first(
 
 
 def figures(run: lab.GatingRun, detail: bool = True) -> dict:
-    sweep = lab.corruption_sweep(run, config.tau)
+    sweep = lab.corruption_sweep(run, config)
     figs = {
         "curves": viz.accuracy_curves(
             lab.LEVELS,
@@ -61,8 +52,8 @@ def figures(run: lab.GatingRun, detail: bool = True) -> dict:
         ),
     }
     if detail:
-        tradeoff = lab.tau_tradeoff(run)
-        figs["js"] = viz.disagreement_histogram(lab.disagreement(run), config.tau)
+        tradeoff = lab.tau_tradeoff(run, config)
+        figs["js"] = viz.disagreement_histogram(lab.disagreement(run, config), config.tau)
         figs["tau"] = line_chart(
             tradeoff["tau"],
             {"clean": tradeoff["clean"], "strongest corruption": tradeoff["corrupted"]},
@@ -75,7 +66,7 @@ def figures(run: lab.GatingRun, detail: bool = True) -> dict:
 
 
 def render(run: lab.GatingRun) -> None:
-    now = lab.evaluate_at(run, config.corruption, config.tau)
+    now = lab.evaluate_at(run, config)
     cards = st.columns(len(viz.GATE_LABELS))
     for card, (key, label) in zip(cards, viz.GATE_LABELS.items()):
         card.metric(label, f"{now[key]:.1%}")
@@ -85,7 +76,7 @@ def render(run: lab.GatingRun) -> None:
         f"At corruption {config.corruption:.2f} ({config.kind}): naive fusion is {verdict} the best single "
         f"modality ({now['naive']:.1%} vs {best:.1%})."
     )
-    playing = st.session_state["gating.run"].playing
+    playing = page.playing()
     figs = figures(run, detail=not playing)
     left, right = st.columns([3, 2])
     left.plotly_chart(figs["curves"], key="gating.chart.curves")
@@ -97,14 +88,10 @@ def render(run: lab.GatingRun) -> None:
     left.plotly_chart(figs["js"], key="gating.chart.js")
     right.plotly_chart(figs["tau"], key="gating.chart.tau")
     if prediction is not None and run.trainer.steps_done > 0:
-        strongest = lab.evaluate_at(run, 1.0, config.tau)
+        strongest = lab.evaluate_at(run, dataclasses.replace(config, corruption=1.0))
         keep = {k for k in options if strongest[k] >= strongest["a_only"] - 0.01}
         grade_prediction("gating.predict", prediction, keep, options)
 
 
-training_panel("gating.run", state, lab.build, render, max_steps=2000, default_speed=50)
-export_button(
-    "gating",
-    lambda: export_zip("gating", config, history_rows(state.run.trainer.history), figures(state.run)),
-    key="gating.export",
-)
+page.train(render)
+page.export(figures)

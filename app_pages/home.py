@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mmplay.ui.catalog import LABS
+from mmplay.labs import CATALOG
 
 st.title("🎛️ mmplay — a playground for multimodal learning")
 st.markdown(
@@ -28,7 +28,7 @@ for col, (pillar, text) in zip(cols, pillars.items()):
         st.markdown(f"### {pillar}\n{text}")
 
 st.subheader("Labs")
-for lab in LABS:
+for lab in CATALOG:
     with st.container(border=True):
         st.page_link(f"app_pages/{lab.slug}.py", label=f"**{lab.title}** — {lab.question}", icon=lab.icon)
         st.caption(lab.pillar)

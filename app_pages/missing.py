@@ -1,26 +1,17 @@
 """Missing-modalities lab page: imputation strategies vs modality-dropout training."""
 
-import dataclasses
-
 import streamlit as st
 
 from mmplay.labs import missing as lab
-from mmplay.train import history_rows
-from mmplay.ui.controls import sidebar_config
-from mmplay.ui.export import export_button, export_zip
-from mmplay.ui.live import live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction, predict_first
 from mmplay.viz import robust as viz
 from mmplay.viz.common import line_chart
 
-lab_header(
+page = LabPage.open(
     "missing",
     "Missing modalities: impute, or train for it?",
     "Zero-filling breaks a model; conditional imputation and modality dropout both hold up.",
-)
-config = sidebar_config(
-    lab.Config,
     "Missing data",
     {
         "rate": "Missing rate at test time",
@@ -31,9 +22,8 @@ config = sidebar_config(
         "lr": "Learning rate",
         "seed": "Seed",
     },
-    key="missing",
 )
-state = live_state("missing.run", dataclasses.replace(config, rate=0.5, missing="b"), lab.build)
+config = page.config
 options = {k: viz.MISSING_LABELS[k] for k in ("zero_fill", "mean_fill", "conditional", "dropout")}
 prediction = predict_first(
     "missing.predict", "when modality B is always missing, which strategies stay within one point of the best?", options
@@ -61,7 +51,7 @@ def render(run: lab.MissingRun) -> None:
     cards = st.columns(len(viz.MISSING_LABELS))
     for card, (key, label) in zip(cards, viz.MISSING_LABELS.items()):
         card.metric(label, f"{now[key]:.1%}")
-    sweeps = (config.missing,) if st.session_state["missing.run"].playing else ("a", "b", "either")
+    sweeps = (config.missing,) if page.playing() else ("a", "b", "either")
     figs = figures(run, sweeps)
     row = st.columns(3)
     for col, m in zip(row, sweeps):
@@ -73,19 +63,11 @@ def render(run: lab.MissingRun) -> None:
         grade_prediction("missing.predict", prediction, {k for k in options if worst[k] >= best - 0.01}, options)
 
 
-training_panel("missing.run", state, lab.build, render, max_steps=3000, default_speed=50)
+page.train(render)
 
 st.subheader("What does dropout cost on complete data?")
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_q_sweep(config: lab.Config) -> dict:
-    return lab.dropout_q_sweep(config)
-
-
-if st.button("Train five dropout models, q = 0 … 0.7 (≈ 20 s)", key="missing.qsweep"):
-    with st.spinner("Training…"):
-        sweep = cached_q_sweep(dataclasses.replace(config, rate=0.5, missing="b"))
+sweep = page.extra("q_sweep")
+if sweep is not None:
     st.plotly_chart(
         line_chart(
             sweep["q"],
@@ -95,10 +77,6 @@ if st.button("Train five dropout models, q = 0 … 0.7 (≈ 20 s)", key="missing
             y_title="accuracy",
             y_range=[0, 1.02],
         ),
-        key="missing.q",
+        key="missing.chart.q_sweep",
     )
-export_button(
-    "missing",
-    lambda: export_zip("missing", config, history_rows(state.run.trainer.history), figures(state.run)),
-    key="missing.export",
-)
+page.export(figures)

@@ -3,16 +3,12 @@
 import streamlit as st
 
 from mmplay.labs import synergy as lab
+from mmplay.labs.declaration import nested
 from mmplay.train import history_rows
-from mmplay.ui.controls import sidebar_config
-from mmplay.ui.export import export_button, export_zip
-from mmplay.ui.live import live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction, predict_first
 from mmplay.viz import synergy as viz
 from mmplay.viz.common import line_chart
-
-MAX_STEPS = 1000
 
 
 @st.cache_data
@@ -20,13 +16,10 @@ def pid_figure(preset: str):
     return viz.pid_figure(lab.pid_bits(preset))
 
 
-lab_header(
+page = LabPage.open(
     "synergy",
     "Synergy: when 1 + 1 > 2",
     "Each modality alone is a coin flip on XOR; the interaction x·y makes it linearly separable.",
-)
-config = sidebar_config(
-    lab.Config,
     "Data & models",
     {
         "preset": "Task",
@@ -36,23 +29,22 @@ config = sidebar_config(
         "lr": "Learning rate",
         "seed": "Seed",
     },
-    key="synergy",
 )
-state = live_state("synergy.run", config, lab.build)
+config, state = page.config, page.state
 prediction = predict_first(
     "synergy.predict",
-    f"on the **{config.preset}** task, which models will reach ≥ 98 % test accuracy?",
+    f"on the **{config.preset}** task, which models will reach ≥ {lab.SOLVED:.0%} test accuracy?",
     viz.MODEL_LABELS,
 )
 
 
 def figures(run: lab.SynergyRun, lifted: bool = True) -> dict:
-    metrics = lab.metrics_of(run.trainer.history[-1], run.config.preset)
+    metrics = lab.metrics(run, run.config)
     points, labels = lab.test_points(run)
     rows = history_rows(run.trainer.history[1:])
     figs = {
-        "boundaries": viz.boundaries_figure(lab.decision_grids(run), points, labels, metrics["test_accuracy"]),
-        "accuracy": viz.accuracy_figure(metrics["train_accuracy"], metrics["test_accuracy"]),
+        "boundaries": viz.boundaries_figure(lab.decision_grids(run), points, labels, nested(metrics, "test_accuracy")),
+        "accuracy": viz.accuracy_figure(nested(metrics, "train_accuracy"), nested(metrics, "test_accuracy")),
         "loss": line_chart(
             [r["step"] for r in rows],
             {label: [r[f"loss.{n}"] for r in rows] for n, label in viz.MODEL_LABELS.items() if rows},
@@ -68,10 +60,10 @@ def figures(run: lab.SynergyRun, lifted: bool = True) -> dict:
 
 
 def render(run: lab.SynergyRun) -> None:
-    metrics = lab.metrics_of(run.trainer.history[-1], run.config.preset)
+    metrics = lab.metrics(run, run.config)
     cards = st.columns(len(viz.MODEL_LABELS))
     for card, (name, label) in zip(cards, viz.MODEL_LABELS.items()):
-        card.metric(label, f"{metrics['test_accuracy'][name]:.1%}", help="test accuracy")
+        card.metric(label, f"{metrics[f'test_accuracy.{name}']:.1%}", help="test accuracy")
     show_3d = st.session_state.get("synergy.show3d", False) and not st.session_state["synergy.run"].playing
     figs = figures(run, lifted=show_3d)
     left, right = st.columns([3, 2])
@@ -94,7 +86,7 @@ def render(run: lab.SynergyRun) -> None:
         st.caption("The 3-D view redraws when you pause (it is heavy to redraw on every tick).")
 
 
-training_panel("synergy.run", state, lab.build, render, max_steps=MAX_STEPS)
+page.train(render)
 
 st.subheader("Where is the information? (partial information decomposition)")
 pid = lab.pid_bits(config.preset)
@@ -106,8 +98,4 @@ right.markdown(
     "(Williams–Beer I_min). Synergy is information that neither modality holds alone — only the pair does. "
     "XOR is pure synergy: 1 bit, and nothing anywhere else."
 )
-export_button(
-    "synergy",
-    lambda: export_zip("synergy", config, history_rows(state.run.trainer.history), figures(state.run)),
-    key="synergy.export",
-)
+page.export(figures)

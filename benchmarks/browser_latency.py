@@ -2,16 +2,31 @@
 
 For each app the noise slider (the reference app's only slider) is moved one step with the
 keyboard; the time until the Plotly chart holds new data is recorded. Prints one JSON line with
-p50 of 24 changes each and their ratio (goals: ≤ 2.0 for the synergy lab, ≤ 1.5 for the experts lab's closed forms).
+p50 of 24 changes each and their ratios (synergy: the noise slider; experts: an expert's mean slider, closed forms);
+the goals are ``GOALS``. ``--check``: exit 1 on a miss.
 """
 
+import sys
 import time
+from collections.abc import Sequence
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.harness import ROOT, free_port, launch_browser, median, report, serve, stop, wait_for_script
+from benchmarks.harness import (
+    ROOT,
+    Goal,
+    free_port,
+    launch_browser,
+    median,
+    parse_check,
+    report,
+    serve,
+    stop,
+    wait_for_script,
+)
 
 CHANGES = 24
+GOALS = (Goal("synergy_ratio", "<=", 2.0), Goal("experts_ratio", "<=", 1.5))
 SETTLE_S = 12  # every page idles this long after its first view, so start-up warm-ups are not measured
 FIRST_POINT_JS = """(index) => { const gd = document.querySelectorAll('.js-plotly-plot')[index];
   if (!gd || !gd.data || !gd.data.length) return null; const last = gd.data[gd.data.length - 1];
@@ -51,7 +66,8 @@ APPS = (
 )
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> int:
+    check = parse_check(__doc__, argv)
     results = {}
     with sync_playwright() as pw:
         browser = launch_browser(pw)
@@ -63,17 +79,16 @@ def main() -> None:
                 stop(proc)
         browser.close()
     reference = results["reference"]
-    report(
-        "browser_latency",
-        changes=CHANGES,
-        reference_p50_s=round(reference, 3),
-        synergy_p50_s=round(results["synergy"], 3),
-        synergy_ratio=round(results["synergy"] / reference, 2),
-        experts_p50_s=round(results["experts"], 3),
-        experts_ratio=round(results["experts"] / reference, 2),
-        goal="synergy <= 2.0 (noise slider), experts <= 1.5 (an expert's mean slider)",
-    )
+    result = {
+        "changes": CHANGES,
+        "reference_p50_s": round(reference, 3),
+        "synergy_p50_s": round(results["synergy"], 3),
+        "synergy_ratio": round(results["synergy"] / reference, 2),
+        "experts_p50_s": round(results["experts"], 3),
+        "experts_ratio": round(results["experts"] / reference, 2),
+    }
+    return report("browser_latency", result, GOALS, check)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

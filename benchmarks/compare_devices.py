@@ -1,18 +1,20 @@
 """Each lab's CLI metrics on CPU and on CUDA with the same seed; prints one JSON line per lab.
 
-Accuracies may differ by a few test points (float summation order differs across devices);
-the tolerance is 0.02 absolute on every numeric metric.
+Accuracies may differ by a few test points (float summation order differs across devices); the
+tolerance on every numeric metric's absolute difference is ``GOALS``. ``--check`` (as
+``gpu_check.sh`` passes it): exit 1 when any lab misses it.
 """
 
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 
-from benchmarks.harness import report
+from benchmarks.harness import Goal, parse_check, report
 from mmplay.labs import LAB_NAMES
 
-TOLERANCE = 0.02
+GOALS = (Goal("max_abs_diff", "<=", 0.02),)
 
 
 def flatten(tree: dict, prefix: str = "") -> dict[str, float]:
@@ -33,14 +35,14 @@ def cli_metrics(lab: str, device: str) -> dict[str, float]:
     return flatten(json.loads(out)["metrics"])
 
 
-def main() -> int:
-    failures = 0
+def main(argv: Sequence[str] | None = None) -> int:
+    check = parse_check(__doc__, argv)
+    code = 0
     for lab in LAB_NAMES:
         cpu, cuda = cli_metrics(lab, "cpu"), cli_metrics(lab, "cuda")
         worst = max(abs(cpu[k] - cuda[k]) for k in cpu)
-        failures += worst > TOLERANCE
-        report("compare_devices", lab=lab, max_abs_diff=round(worst, 4), tolerance=TOLERANCE, ok=worst <= TOLERANCE)
-    return 1 if failures else 0
+        code = max(code, report("compare_devices", {"lab": lab, "max_abs_diff": round(worst, 4)}, GOALS, check))
+    return code
 
 
 if __name__ == "__main__":

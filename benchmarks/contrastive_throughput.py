@@ -2,18 +2,22 @@
 
 Same encoders, same InfoNCE loss, same data; the Trainer also takes a snapshot (recall@1 on the
 held-out pairs) every 50 steps, as a live page would. Batch 256 on CPU; with CUDA present, also
-batch 4,096 on the GPU. Prints one JSON line per device. Goal: ratio ≥ 0.9.
+batch 4,096 on the GPU. Prints one JSON line per device; the goal is ``GOALS``, on each device.
+``--check``: exit 1 on a miss on any device.
 """
 
+import sys
 import time
+from collections.abc import Sequence
 
 import torch
 
-from benchmarks.harness import report
+from benchmarks.harness import Goal, parse_check, report
 from mmplay.align.contrastive import info_nce
 from mmplay.labs import contrastive
 
 STEPS, EVERY = 200, 50
+GOALS = (Goal("ratio", ">=", 0.9),)
 
 
 def bare(run: contrastive.ContrastiveRun, batch: int, device: torch.device) -> float:
@@ -42,27 +46,29 @@ def ours(run: contrastive.ContrastiveRun, batch: int, device: torch.device) -> f
     return STEPS * batch / (time.perf_counter() - start)
 
 
-def measure(device: torch.device, batch: int) -> None:
+def measure(device: torch.device, batch: int, check: bool) -> int:
+    """Time both loops on ``device``, print the JSON line, return its exit code."""
     config = contrastive.Config(batch=batch, n_train=max(4000, 2 * batch))
     bare(contrastive.build(config, device), batch, device)  # warm-up
     bare_rate = bare(contrastive.build(config, device), batch, device)
     our_rate = ours(contrastive.build(config, device), batch, device)
-    report(
-        "contrastive_throughput",
-        device=str(device),
-        batch=batch,
-        bare_pairs_per_s=round(bare_rate),
-        trainer_pairs_per_s=round(our_rate),
-        ratio=round(our_rate / bare_rate, 3),
-        goal=">= 0.9",
-    )
+    result = {
+        "device": str(device),
+        "batch": batch,
+        "bare_pairs_per_s": round(bare_rate),
+        "trainer_pairs_per_s": round(our_rate),
+        "ratio": round(our_rate / bare_rate, 3),
+    }
+    return report("contrastive_throughput", result, GOALS, check)
 
 
-def main() -> None:
-    measure(torch.device("cpu"), 256)
+def main(argv: Sequence[str] | None = None) -> int:
+    check = parse_check(__doc__, argv)
+    code = measure(torch.device("cpu"), 256, check)
     if torch.cuda.is_available():
-        measure(torch.device("cuda"), 4096)
+        code = max(code, measure(torch.device("cuda"), 4096, check))
+    return code
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 MMPLAY_DEVICE=cuda "$PY" -m pytest -q -p no:cacheprovider -m "not e2e" tests --ignore=tests/e2e
-"$PY" -m benchmarks.compare_devices
+"$PY" -m benchmarks.compare_devices --check

@@ -1,8 +1,15 @@
-"""Serve a Streamlit script and drive it in headless Chromium (used by benchmarks and e2e tests)."""
+"""Shared by the benchmarks: goals and the JSON report, plus serving a Streamlit script and driving it in
+headless Chromium (also used by the e2e tests).
+
+Each benchmark declares its goals once, as a module-level ``GOALS`` tuple of :class:`Goal`; its ``main``
+reads ``--check`` with :func:`parse_check` and returns :func:`report`'s exit code.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -12,7 +19,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_FLAGS = [
@@ -102,15 +112,56 @@ def wait_for_script(page, timeout_ms: int = 60_000) -> None:
     )
 
 
-def report(name: str, **fields) -> None:
-    """Print one JSON line with the machine and date."""
+@dataclass(frozen=True)
+class Goal:
+    """A benchmark's target: the result's ``metric`` must be ``op`` (``<=`` or ``>=``) ``bound``."""
+
+    metric: str
+    op: Literal["<=", ">="]
+    bound: float
+
+    def __post_init__(self) -> None:
+        if self.op not in ("<=", ">="):
+            raise ValueError(f"goal op must be '<=' or '>=', not {self.op!r}")
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` meets the goal; NaN (nothing measured) never does."""
+        if math.isnan(value):
+            return False
+        return value <= self.bound if self.op == "<=" else value >= self.bound
+
+
+def parse_check(description: str | None, argv: Sequence[str] | None = None) -> bool:
+    """Parse a benchmark's command line (``sys.argv`` by default); True when ``--check`` was given."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="exit with status 1 when a goal is missed")
+    return parser.parse_args(argv).check
+
+
+def report(name: str, result: Mapping[str, Any], goals: Sequence[Goal], check: bool) -> int:
+    """Print one JSON line: machine, date, ``result``, each goal with its measured value, and ``pass``.
+
+    ``pass`` is true when every goal is met (so also when there are none). Returns the exit code:
+    1 when ``check`` is set and a goal is missed, else 0. A goal whose metric is not in ``result``
+    raises ``KeyError``.
+    """
+    verdicts = []
+    for goal in goals:
+        value = result[goal.metric]
+        verdicts.append(
+            {"metric": goal.metric, "op": goal.op, "bound": goal.bound, "value": value, "pass": goal.met(value)}
+        )
+    passed = all(verdict["pass"] for verdict in verdicts)
     line = {
         "benchmark": name,
         "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "date": time.strftime("%Y-%m-%d"),
-        **fields,
+        **result,
+        "goals": verdicts,
+        "pass": passed,
     }
-    print(json.dumps(line))
+    print(json.dumps(line), flush=True)
+    return 1 if check and not passed else 0
 
 
 def median(values: list[float]) -> float:

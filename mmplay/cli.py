@@ -1,4 +1,11 @@
-"""``python -m mmplay run <lab> [--seed S] [--steps N] [--set key=value ...] --json``."""
+"""``python -m mmplay run|claims|readme``: the labs headless, their claims on many seeds, the README table.
+
+- ``run <lab> [--seed S] [--steps N] [--set key=value ...] --json``: one JSON object
+  ``{"lab", "config", "metrics"}`` with the lab's flat metrics and every extra's;
+- ``claims <lab|all> [--seeds 0-19] --json``: a JSON list, one object per claim, with the number
+  of seeds on which it holds and the min / median / max of its number; exit 1 if any fails;
+- ``readme [--check]``: write (or check) README.md's Labs table from the declarations.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,10 @@ import sys
 from collections.abc import Sequence
 
 from mmplay.config import parse_config
-from mmplay.labs import LAB_NAMES, load_lab
+from mmplay.labs import LAB_NAMES, LABS
+from mmplay.labs.declaration import config_dict
+from mmplay.labs.headless import claim_table, evaluate
+from mmplay.labs.readme import README, labs_table, replace_labs_table
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,8 +29,25 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="random seed (config field 'seed')")
     run.add_argument("--steps", type=int, help="training steps (config field 'steps')")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any config field")
-    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument("--json", action="store_true", help="print one JSON line")
+    claims = sub.add_parser("claims", help="check a lab's claims on many seeds")
+    claims.add_argument("lab", choices=(*LAB_NAMES, "all"))
+    claims.add_argument("--seeds", type=seed_range, default=range(20), help="e.g. 0-19 or 0,3,7 (default 0-19)")
+    claims.add_argument("--json", action="store_true", help="print one JSON list")
+    readme = sub.add_parser("readme", help="write README.md's Labs table from the lab declarations")
+    readme.add_argument("--check", action="store_true", help="exit 1 if README.md's table is out of date")
     return parser
+
+
+def seed_range(text: str) -> list[int]:
+    """``"0-19" -> [0, …, 19]``; ``"1,5,9" -> [1, 5, 9]``; ``"3" -> [3]``."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        lo, sep, hi = part.partition("-")
+        seeds.extend(range(int(lo), int(hi) + 1) if sep else [int(lo)])
+    if not seeds:
+        raise argparse.ArgumentTypeError("no seeds given")
+    return seeds
 
 
 def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
@@ -34,23 +61,45 @@ def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
     return settings
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    lab = load_lab(args.lab)
+def _dump(payload: object, compact: bool) -> None:
+    print(json.dumps(payload, sort_keys=True, indent=None if compact else 2))
+
+
+def _run(args: argparse.Namespace) -> int:
+    lab = LABS[args.lab]
     try:
         raw = parse_settings(args.set)
     except ValueError as err:
         print(err, file=sys.stderr)
         return 2
     raw.update({k: v for k, v in (("seed", args.seed), ("steps", args.steps)) if v is not None})
-    config, problems = parse_config(lab.Config, raw)
+    config, problems = parse_config(lab.config, raw)
     if problems:
         print("invalid settings: " + "; ".join(problems), file=sys.stderr)
         return 2
-    result = lab.run(config)
-    output = {"lab": args.lab, "config": result["config"], "metrics": result["metrics"]}
-    if args.json:
-        print(json.dumps(output, sort_keys=True))
-    else:
-        print(json.dumps(output, indent=2, sort_keys=True))
+    _dump({"lab": args.lab, "config": config_dict(config), "metrics": evaluate(lab, config)}, args.json)
     return 0
+
+
+def _claims(args: argparse.Namespace) -> int:
+    names = LAB_NAMES if args.lab == "all" else (args.lab,)
+    rows = [row for name in names for row in claim_table(LABS[name], args.seeds)]
+    _dump(rows, args.json)
+    return 0 if all(row["seeds_holding"] == row["seeds"] for row in rows) else 1
+
+
+def _readme(args: argparse.Namespace) -> int:
+    text = README.read_text(encoding="utf-8")
+    updated = replace_labs_table(text, labs_table(LABS.values()))
+    if args.check:
+        if updated != text:
+            print("README.md's Labs table is out of date: run `python -m mmplay readme`", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(updated, encoding="utf-8")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return {"run": _run, "claims": _claims, "readme": _readme}[args.command](args)

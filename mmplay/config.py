@@ -22,10 +22,35 @@ def knob(
     choices: Sequence[Any] | None = None,
     step: float | None = None,
     help: str = "",
+    test_time: bool = False,
+    cost: str = "",
+    log: bool = False,
 ) -> Any:
-    """A dataclass field with its range (``lo ≤ value ≤ hi``, slider ``step``) or ``choices``."""
-    meta = {"lo": lo, "hi": hi, "choices": tuple(choices) if choices else None, "step": step, "help": help}
+    """A dataclass field with its range (``lo ≤ value ≤ hi``, slider ``step``) or ``choices``.
+
+    ``test_time``: the knob re-scores a trained run instead of rebuilding it (bias, corruption, …).
+    ``cost``: what work the knob drives, said where it is capped (e.g. "time per step ∝ batch²").
+    ``log``: the slider moves on a log scale (learning rates).
+    """
+    meta = {
+        "lo": lo,
+        "hi": hi,
+        "choices": tuple(choices) if choices else None,
+        "step": step,
+        "help": help,
+        "test_time": test_time,
+        "cost": cost,
+        "log": log,
+    }
     return dataclasses.field(default=default, metadata=meta)
+
+
+class KnobConflict(ValueError):
+    """Knobs that are valid alone but not together; ``fields`` are reset to their defaults."""
+
+    def __init__(self, message: str, fields: Sequence[str]) -> None:
+        super().__init__(message)
+        self.fields = tuple(fields)
 
 
 def _coerce(raw: Any, kind: type) -> Any:
@@ -82,7 +107,23 @@ def parse_config(cls: type[C], raw: Mapping[str, Any]) -> tuple[C, list[str]]:
             values[key] = check_value(fields[key], value)
         except (TypeError, ValueError) as err:
             problems.append(f"{key}={value!r} ignored: {err}; using {fields[key].default!r}")
-    return cls(**values), problems
+    try:
+        return cls(**values), problems
+    except KnobConflict as conflict:
+        for name in conflict.fields:
+            values.pop(name, None)
+        problems.append(f"{conflict}; using the defaults of {', '.join(conflict.fields)}")
+        return cls(**values), problems
+
+
+def training_config(config: C) -> C:
+    """``config`` with every ``test_time`` knob at its default: what training depends on."""
+    defaults = {
+        f.name: f.default
+        for f in dataclasses.fields(config)
+        if f.metadata.get("test_time")  # type: ignore[arg-type]
+    }
+    return dataclasses.replace(config, **defaults)  # type: ignore[type-var]
 
 
 def config_to_strings(config: Any) -> dict[str, str]:

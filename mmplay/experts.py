@@ -13,6 +13,7 @@ Experts sit on the first axis: ``means``, ``variances``, ``weights`` have shape 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import NamedTuple
 
 import torch
@@ -36,16 +37,43 @@ def poe(means: torch.Tensor, variances: torch.Tensor, prior: Gaussian | None = N
     return Gaussian(weighted / precision, 1.0 / precision)
 
 
+class InconsistentPosteriorsWarning(UserWarning):
+    """The posteriors are wider than the prior they contain: ``Σₖ 1/σₖ² − (K−1)/σ₀² ≤ 0`` somewhere."""
+
+
 def poe_of_posteriors(means: torch.Tensor, variances: torch.Tensor, prior: Gaussian) -> Gaussian:
     """Fuse K posteriors ``p(w | xₖ)`` into ``p(w | x₁…x_K)`` by dividing the prior out K−1 times.
 
-    Exact under conditional independence of the ``xₖ`` given ``w``; precision is floored at 1e-6.
+    ``1/σ² = Σₖ 1/σₖ² − (K−1)/σ₀²`` and ``μ = σ² (Σₖ μₖ/σₖ² − (K−1) μ₀/σ₀²)``: exact under conditional
+    independence of the ``xₖ`` given ``w``. A true posterior is at least as sharp as its prior
+    (``1/σₖ² ≥ 1/σ₀²``), so then ``1/σ² ≥ 1/σ₀² > 0``. Learned experts need not be: the experts lab scores
+    its untrained experts at step 0, and with the lab's defaults seed 6 already gives ``1/σ² ≤ 0``. So
+    inconsistent inputs issue an ``InconsistentPosteriorsWarning`` (not a ``ValueError``, which would crash
+    the live page) and the precision is floored at 1e-6. Callers that want an error:
+    ``warnings.simplefilter("error", InconsistentPosteriorsWarning)``.
     """
     extra = means.shape[0] - 1
     precisions = 1.0 / variances
-    precision = (precisions.sum(0) - extra / prior.variance).clamp_min(_MIN_PRECISION)
+    precision = precisions.sum(0) - extra / prior.variance
+    _warn_if_not_positive(precision, extra)
+    precision = precision.clamp_min(_MIN_PRECISION)
     weighted = (precisions * means).sum(0) - extra * prior.mean / prior.variance
     return Gaussian(weighted / precision, 1.0 / precision)
+
+
+def _warn_if_not_positive(precision: torch.Tensor, extra: int) -> None:
+    """Warn when the fused precision ``Σₖ 1/σₖ² − (K−1)/σ₀²`` is ≤ 0 anywhere."""
+    bad = precision <= 0
+    if not bool(bad.any()):
+        return
+    warnings.warn(
+        f"poe_of_posteriors: the fused precision Σₖ 1/σₖ² − {extra}/σ₀² is ≤ 0 at {int(bad.sum())} of "
+        f"{bad.numel()} positions (min {float(precision.min()):.3g}): the experts' posteriors are wider than "
+        f"the prior they should contain, so it cannot be divided out {extra} time(s); "
+        f"precision floored at {_MIN_PRECISION:g}",
+        InconsistentPosteriorsWarning,
+        stacklevel=3,
+    )
 
 
 def moe(means: torch.Tensor, variances: torch.Tensor, weights: torch.Tensor) -> Gaussian:

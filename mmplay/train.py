@@ -8,6 +8,7 @@ the metrics once and returns a :class:`Snapshot`; ``on_step`` callbacks receive 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -47,10 +48,14 @@ class Trainer:
     steps_done: int = 0
     history: list[Snapshot] = field(default_factory=list)
 
-    def step(self, n: int = 1) -> Snapshot:
-        """Take ``n`` optimizer steps, then evaluate and record one snapshot."""
+    def step(self, n: int = 1, budget_s: float | None = None) -> Snapshot:
+        """Take ``n`` optimizer steps (fewer if ``budget_s`` seconds run out first; at least one), then
+        evaluate and record one snapshot."""
         sums: dict[str, torch.Tensor] = {}
-        for _ in range(n):
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        taken = 0
+        while taken < n and (deadline is None or taken == 0 or time.perf_counter() < deadline):
+            taken += 1
             losses = self.objective(self.steps_done)
             self.optimizer.zero_grad(set_to_none=True)
             torch.stack(list(losses.values())).sum().backward()
@@ -60,7 +65,7 @@ class Trainer:
             self.steps_done += 1
             for name, value in losses.items():
                 sums[name] = sums.get(name, 0.0) + value.detach()
-        mean_losses = {k: float(v) / max(n, 1) for k, v in sums.items()}
+        mean_losses = {k: float(v) / max(taken, 1) for k, v in sums.items()}
         with torch.no_grad():
             metrics = self.evaluate()
         snapshot = Snapshot(self.steps_done, mean_losses, metrics)

@@ -1,5 +1,7 @@
 """PoE / MoE closed forms against numerical integration on a grid (scipy) and scipy's quantiles."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -99,3 +101,35 @@ def test_normal_quantile_coverage_and_pit():
     assert ex.coverage(y, torch.full((4,), 0.5), torch.full((4,), 2.5)) == 0.5
     pit = ex.pit_histogram(torch.rand(100_000, generator=torch.Generator().manual_seed(0)))
     assert torch.allclose(pit, torch.ones(10), atol=0.05)
+
+
+def _posterior_inputs(variances: list[float], prior_var: float = 4.0):
+    """Two experts' (means, variances) and a N(0, prior_var) prior, in float64."""
+    t = lambda a: torch.tensor(a, dtype=torch.float64)  # noqa: E731
+    return t([1.0, -0.5]), t(variances), ex.Gaussian(t(0.0), t(prior_var))
+
+
+def test_consistent_posteriors_give_the_closed_form_without_a_warning():
+    means, variances, prior = _posterior_inputs([1.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fused = ex.poe_of_posteriors(means, variances, prior)
+    precision = 1 / 1.0 + 1 / 2.0 - 1 / 4.0  # Σ 1/σₖ² − (K−1)/σ₀²
+    assert float(fused.variance) == pytest.approx(1 / precision)
+    assert float(fused.mean) == pytest.approx((1.0 / 1.0 - 0.5 / 2.0) / precision)
+
+
+@pytest.mark.parametrize("variances", [[8.0, 8.0], [8.0, 9.0], [16.0, 8.0]])  # precision 0, < 0, < 0
+def test_inconsistent_posteriors_warn_and_floor_the_precision(variances):
+    means, variances, prior = _posterior_inputs(variances)
+    with pytest.warns(ex.InconsistentPosteriorsWarning, match="precision .* is ≤ 0 at 1 of 1"):
+        fused = ex.poe_of_posteriors(means, variances, prior)
+    assert float(fused.variance) == pytest.approx(1e6)
+
+
+def test_inconsistent_posteriors_raise_under_an_error_filter():
+    means, variances, prior = _posterior_inputs([8.0, 9.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ex.InconsistentPosteriorsWarning)
+        with pytest.raises(ex.InconsistentPosteriorsWarning):
+            ex.poe_of_posteriors(means, variances, prior)

@@ -44,18 +44,18 @@ def test_ece_matches_an_explicit_loop():
 
 
 def test_independent_modalities_corrected_sum_is_bayes():
-    assert trained(rho=0.0)["logits"]["mae_vs_bayes"] < 0.02
+    assert trained(rho=0.0)["logits.mae_vs_bayes"] < 0.02
 
 
 def test_skewed_prior_uncorrected_sum_counts_the_prior_twice():
-    logits = trained(rho=0.0, prior=0.8)["logits"]
-    assert logits["mae_vs_bayes"] < 0.02
-    assert logits["mae_vs_bayes_uncorrected"] > 3 * logits["mae_vs_bayes"]
-    assert logits["mae_vs_bayes_uncorrected"] > 0.03
+    metrics = trained(rho=0.0, prior=0.8)
+    assert metrics["logits.mae_vs_bayes"] < 0.02
+    assert metrics["logits.mae_vs_bayes_uncorrected"] > 3 * metrics["logits.mae_vs_bayes"]
+    assert metrics["logits.mae_vs_bayes_uncorrected"] > 0.03
 
 
 def test_correlated_noise_makes_the_sum_overconfident():
-    assert trained(rho=0.8)["logits"]["ece"] > 2 * trained(rho=0.0)["logits"]["ece"]
+    assert trained(rho=0.8)["ece.sum_corrected"] > 2 * trained(rho=0.0)["ece.sum_corrected"]
 
 
 def test_sequences_have_distinct_keys_and_a_matching_question():
@@ -68,7 +68,7 @@ def test_sequences_have_distinct_keys_and_a_matching_question():
 
 @pytest.fixture(scope="module")
 def sweep():
-    return fusion.sequence_sweep(fusion.Config(), device=torch.device("cpu"))
+    return fusion.sequence_sweep(fusion.Config())
 
 
 @pytest.mark.parametrize("length", fusion.LENGTHS)

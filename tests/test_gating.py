@@ -47,7 +47,7 @@ def trained():
 
 
 def test_negative_transfer_is_real_and_the_gates_avoid_it(trained):
-    acc = gating.evaluate_at(trained, 1.0)
+    acc = gating.evaluate_at(trained, gating.Config(corruption=1.0))
     best = max(acc["a_only"], acc["b_only"])
     assert acc["naive"] < best
     assert acc["rule_gate"] >= best - 0.01
@@ -55,12 +55,12 @@ def test_negative_transfer_is_real_and_the_gates_avoid_it(trained):
 
 
 def test_on_clean_data_the_gates_keep_the_gain_of_fusion(trained):
-    acc = gating.evaluate_at(trained, 0.0)
+    acc = gating.evaluate_at(trained, gating.Config(corruption=0.0))
     assert acc["naive"] > max(acc["a_only"], acc["b_only"]) + 0.1
     assert acc["rule_gate"] >= acc["naive"] - 0.01
     assert acc["learned_gate"] >= acc["naive"] - 0.01
 
 
 def test_entropy_only_rule_is_fooled_by_confident_noise(trained):
-    acc = gating.evaluate_at(trained, 1.0)
+    acc = gating.evaluate_at(trained, gating.Config(corruption=1.0))
     assert acc["entropy_gate"] < acc["a_only"] - 0.2

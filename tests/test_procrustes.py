@@ -58,3 +58,11 @@ def test_permutation_test_separates_paired_from_shuffled():
     assert permutation_p_value(torch.tensor(a), torch.tensor(b), permutations=99) <= 0.01
     shuffled = b[np.random.default_rng(0).permutation(len(b))]
     assert permutation_p_value(torch.tensor(a), torch.tensor(shuffled), permutations=99) > 0.05
+
+
+def test_a_set_without_spread_gives_finite_numbers():
+    a = np.zeros((30, 3))
+    b = np.random.default_rng(0).normal(size=(30, 3))
+    for x, y in ((a, b), (b, a), (a, a)):
+        fit = procrustes(x, y)
+        assert np.isfinite(fit.scale) and np.isfinite(fit.residual) and np.isfinite(fit.disparity)

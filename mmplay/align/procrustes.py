@@ -12,11 +12,14 @@ first use. Narrower sets are zero-padded to the wider one's width.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import torch
+
+TINY = 1e-300  # guards the divisions by a set's spread when a set has none
 
 
 @dataclass
@@ -59,12 +62,13 @@ def procrustes(
     u, sigma, vh = torch.linalg.svd(a_c.T @ b_c)
     rotation = u @ vh
     norm_a2, norm_b2, trace = float((a_c**2).sum()), float((b_c**2).sum()), float(sigma.sum())
+    norm_a2, norm_b2 = max(norm_a2, TINY), max(norm_b2, TINY)  # a set with no spread: scale 0, residual 1
     scale = trace / norm_a2 if scaling else 1.0
     shift = mean_b - scale * mean_a @ rotation
     misfit = max(scale**2 * norm_a2 - 2 * scale * trace + norm_b2, 0.0)
-    spread_b2 = norm_b2 if translation else float(((b_t - b_t.mean(0)) ** 2).sum())
+    spread_b2 = norm_b2 if translation else max(float(((b_t - b_t.mean(0)) ** 2).sum()), TINY)
     residual = (misfit / spread_b2) ** 0.5
-    disp = 1 - trace**2 / (norm_a2 * norm_b2) if translation else disparity(a_t, b_t)
+    disp = 1 - (trace / norm_a2**0.5 / norm_b2**0.5) ** 2 if translation else disparity(a_t, b_t)
     return ProcrustesFit(rotation, scale, shift, residual, disp, padded, a_t)
 
 
@@ -93,13 +97,22 @@ class ProcrustesAligner:
         return self.scale_ * x_t @ self.rotation_ + self.translation_
 
 
-def permutation_p_value(a: torch.Tensor, b: torch.Tensor, permutations: int = 200, seed: int = 0) -> float:
-    """P-value of the observed disparity against randomly re-paired items: ``(1 + #{d_π ≤ d}) / (1 + P)``."""
+def permutation_p_value(
+    a: torch.Tensor,
+    b: torch.Tensor,
+    permutations: int = 200,
+    seed: int = 0,
+    progress: Callable[[float], None] = lambda _: None,
+) -> float:
+    """P-value of the observed disparity against randomly re-paired items: ``(1 + #{d_π ≤ d}) / (1 + P)``.
+
+    ``progress`` is called with the fraction of re-pairings done.
+    """
     gen = torch.Generator().manual_seed(seed)
     a_t, b_t, _ = pad_to_same_width(as_tensor(a), as_tensor(b))
     observed = disparity(a_t, b_t)
-    beaten = sum(
-        disparity(a_t, b_t[torch.randperm(len(b_t), generator=gen).to(b_t.device)]) <= observed
-        for _ in range(permutations)
-    )
+    beaten = 0
+    for done in range(permutations):
+        beaten += disparity(a_t, b_t[torch.randperm(len(b_t), generator=gen).to(b_t.device)]) <= observed
+        progress((done + 1) / permutations)
     return (1 + beaten) / (1 + permutations)

@@ -21,6 +21,10 @@ class PairedData:
     def to(self, device: torch.device) -> PairedData:
         return PairedData({k: v.to(device) for k, v in self.x.items()}, self.concept.to(device))
 
+    def subset(self, limit: int) -> PairedData:
+        """The first ``limit`` pairs."""
+        return PairedData({k: v[:limit] for k, v in self.x.items()}, self.concept[:limit])
+
 
 def make_concepts(
     n: int,

@@ -1,90 +1,303 @@
-"""Validation of uploaded embedding files (``.npy``, ``.csv``, ``.tsv``): every failure is a clear message.
+"""Validation of uploaded embedding files: every refusal is an :class:`UploadError` a person can act on.
 
-Caps: 20 MB per file, 20,000 rows, 1,024 columns. ``.npy`` is read with ``allow_pickle=False``.
-Values must be numeric and finite, the array 2-D, with at least 3 rows; paired files must have the
-same number of rows. Nothing is written to disk.
+Rules (each file; nothing is written to disk):
+
+* Formats: ``.npy`` (one array, read with ``allow_pickle=False``; the header's version, dtype, shape and
+  byte count are checked before any value is read), ``.csv`` and ``.tsv`` (UTF-8 text, one row per item).
+* Caps: at most 20 MB (``MAX_BYTES``), 20,000 rows (``MAX_ROWS``) and 1,024 columns (``MAX_COLS``); at
+  least 20 rows (``MIN_ROWS``, so that 10 or more pairs can be held out to score the maps) and 1 column.
+* Values: real numbers, finite, within ±1e15 (``MAX_ABS``: larger ones overflow the float32 MLP map and the
+  squares in Procrustes), and not all the same: some column must span at least 1e-12 (``MIN_SPREAD``).
+* Text: lines end in LF, CRLF or CR. A ``.tsv`` is tab-separated; a ``.csv`` is
+  semicolon-separated when its rows hold ``;``, else comma-separated. With tabs or semicolons a comma is a
+  decimal mark (``1,5`` = 1.5). Blank lines, whitespace around cells and double quotes are ignored. A first
+  line whose first cell is not a number is a header. Leading columns the header leaves unnamed
+  (``DataFrame.to_csv()``, R's ``write.csv``), and a column named ``Unnamed: 0`` or ``index`` that counts
+  0, 1, 2, … or 1, 2, 3, …, are row indexes and are dropped. A first line ``0,1,…,k−1`` over values that
+  are not all whole numbers is pandas' column numbering (``to_csv(index=False)``) and is skipped.
+
+Whatever is read other than as plain numbers comes back as a note, one sentence each.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
+from tokenize import TokenError
 
 import numpy as np
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLS = 1_024
-MIN_ROWS = 3
+MIN_ROWS = 20  # an alignment holds out up to half the rows; 10 is the fewest that score a map
+MAX_ABS = 1e15  # larger values overflow the float32 MLP map and the float64 sums of squares in Procrustes
+MIN_SPREAD = 1e-12  # flatter data leave Procrustes dividing by (nearly) zero: a crash or an overflowing scale
 EXTENSIONS = (".npy", ".csv", ".tsv")
+INDEX_NAMES = ("unnamed: 0", "index")
+_NON_BLANK_LINE = re.compile(r"^[^\S\n]*\S.*", re.MULTILINE)
+_NPY_HEADER_READERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+}
+# What NumPy's header parser (``ast.literal_eval`` of untrusted text, ``tokenize`` to repair old headers, then
+# dtype construction) can raise.
+_NPY_HEADER_ERRORS = (
+    ValueError,
+    TypeError,
+    SyntaxError,
+    TokenError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
 
 
 class UploadError(ValueError):
     """A file that cannot be used, with a message a person can act on."""
 
 
-def _parse_text(name: str, data: bytes) -> np.ndarray:
+@dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value; compare fields instead
+class LoadedPair:
+    """Two checked matrices with paired rows, and the notes on how they were read."""
+
+    a: np.ndarray
+    b: np.ndarray
+    notes: tuple[str, ...] = ()
+
+
+def _check_caps(name: str, rows: int, cols: int) -> None:
+    if rows > MAX_ROWS or cols > MAX_COLS:
+        raise UploadError(f"{name}: shape {rows}×{cols} is over the cap of {MAX_ROWS} rows × {MAX_COLS} columns")
+
+
+def _check_shape(name: str, rows: int, cols: int) -> None:
+    _check_caps(name, rows, cols)
+    if rows < MIN_ROWS:
+        raise UploadError(
+            f"{name}: {rows} rows; at least {MIN_ROWS} rows are needed "
+            f"so that {MIN_ROWS // 2} or more can be held out to score the maps"
+        )
+    if cols < 1:
+        raise UploadError(f"{name}: no columns of values")
+
+
+def _check_values(name: str, array: np.ndarray) -> None:
+    finite = np.isfinite(array)
+    if not finite.all():
+        raise UploadError(f"{name}: contains NaN or infinite values ({int((~finite).sum())} cells)")
+    if max(-array.min(), array.max()) > MAX_ABS:
+        raise UploadError(f"{name}: values must lie within ±{MAX_ABS:g} (largest magnitude {np.abs(array).max():.3g})")
+    if np.ptp(array, axis=0).max() < MIN_SPREAD:
+        raise UploadError(
+            f"{name}: the rows do not vary (no column spans {MIN_SPREAD:g} or more), so there is nothing to align"
+        )
+
+
+# ---- text -----------------------------------------------------------------------------------------------
+
+
+def _text_lines(name: str, data: bytes) -> list[tuple[int, str]]:
+    """The non-blank lines with their 1-based line numbers (the regex skips blank ones; the row cap bounds the rest)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise UploadError(f"{name}: not UTF-8 text (byte {err.start}); save it as UTF-8 CSV/TSV") from None
-    delimiter = "\t" if name.lower().endswith(".tsv") else ","
-    rows = [line for line in text.splitlines() if line.strip()]
-    if not rows:
-        raise UploadError(f"{name}: the file has no rows")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[tuple[int, str]] = []
+    number, position = 1, 0
+    for match in _NON_BLANK_LINE.finditer(text):
+        number += text.count("\n", position, match.start())
+        position = match.start()
+        lines.append((number, match.group()))
+        if len(lines) > MAX_ROWS + 1:  # one line may be a header
+            raise UploadError(f"{name}: more than {MAX_ROWS} rows is over the cap of {MAX_ROWS} rows")
+    if not lines:
+        raise UploadError(f"{name}: the file is empty (only blank lines)")
+    return lines
+
+
+def _dialect(name: str, lines: list[tuple[int, str]]) -> tuple[str, tuple[str, ...]]:
+    """The delimiter, sniffed from the lines after a possible header, and a note on any unusual reading."""
+    sample = [line for _, line in lines[1:] or lines]
+    if name.lower().endswith(".tsv"):
+        delimiter, label = "\t", "tab"
+    elif any(";" in line for line in sample):
+        delimiter, label = ";", "semicolon"
+    else:
+        return ",", ()
+    if any("," in line for line in sample):
+        return delimiter, (f"{name}: read as {label}-separated with decimal commas",)
+    return delimiter, (f"{name}: read as semicolon-separated",) if delimiter == ";" else ()
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    """The cells of a line, double quotes removed; with tabs or semicolons, commas become decimal points."""
+    if delimiter != ",":
+        line = line.replace(",", ".")
+    return line.replace('"', "").split(delimiter)
+
+
+def _is_number(cell: str) -> bool:
     try:
-        float(rows[0].split(delimiter)[0])
+        float(cell)
     except ValueError:
-        rows = rows[1:]  # a header line
+        return False
+    return True
+
+
+def _column(lines: list[tuple[int, str]], delimiter: str, index: int) -> list[str]:
+    """One column's cells, stripped ("" where a row is too short)."""
+    rows = (_cells(line, delimiter) for _, line in lines)
+    return [cells[index].strip() if index < len(cells) else "" for cells in rows]
+
+
+def _is_numbering(cells: list[str]) -> bool:
+    """Whether the cells count 0, 1, 2, … or 1, 2, 3, …"""
+    if not all(_is_number(cell) for cell in cells):
+        return False
+    values = [float(cell) for cell in cells]
+    return values in (list(range(len(cells))), list(range(1, len(cells) + 1)))
+
+
+def _preview(cells: list[str]) -> str:
+    return ", ".join(cells[:3]) + (", …" if len(cells) > 3 else "")
+
+
+def _index_columns(
+    name: str, header: list[str], body: list[tuple[int, str]], delimiter: str
+) -> tuple[int, tuple[str, ...]]:
+    """How many leading columns are row indexes, and a note saying so."""
+    labels = [label.strip() for label in header]
+    skip = next((i for i, label in enumerate(labels) if label), len(labels))
+    if skip < len(labels) and labels[skip].lower() in INDEX_NAMES and _is_numbering(_column(body, delimiter, skip)):
+        skip += 1
+    if not skip:
+        return 0, ()
+    preview = _preview(_column(body[:4], delimiter, 0))
+    if skip == 1:
+        return 1, (f"{name}: the first column was a row index ({preview}) and was dropped",)
+    return skip, (f"{name}: the first {skip} columns were row indexes (the first: {preview}) and were dropped",)
+
+
+def _parse_row(name: str, number: int, cells: list[str], skip: int, width: int) -> list[float]:
+    values = cells[skip:]
+    if len(values) != width:
+        raise UploadError(
+            f"{name}: rows have different numbers of columns (line {number} has {len(values)}, the first row {width})"
+        )
     try:
-        table = [[float(cell) for cell in row.split(delimiter)] for row in rows]
+        return [float(cell) for cell in values]
+    except ValueError:
+        column, cell = next((skip + i + 1, c) for i, c in enumerate(values) if not _is_number(c))
+        raise UploadError(f"{name}: line {number}, column {column}: {cell.strip()!r} is not a number") from None
+
+
+def _column_numbers(name: str, first: list[str], table: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Skip a first row ``0, 1, …, k−1`` (pandas' column numbers) when the rows below are not whole numbers."""
+    labels = [cell.strip() for cell in first]
+    body = table[1:]
+    if len(labels) < 2 or labels != [str(i) for i in range(len(labels))] or np.array_equal(body, np.round(body)):
+        return table, ()
+    return body, (f"{name}: the first line ({_preview(labels)}) was pandas' column numbering and was skipped",)
+
+
+def _parse_text(name: str, data: bytes) -> tuple[np.ndarray, tuple[str, ...]]:
+    lines = _text_lines(name, data)
+    delimiter, notes = _dialect(name, lines)
+    first = _cells(lines[0][1], delimiter)
+    header = None if _is_number(first[0]) else first
+    body = lines[1:] if header else lines
+    if not body:
+        raise UploadError(f"{name}: only a header line, no rows of numbers")
+    skip, index_notes = _index_columns(name, header, body, delimiter) if header else (0, ())
+    width = max(len(_cells(body[0][1], delimiter)) - skip, 0)
+    _check_caps(name, len(body), width)
+    table = np.empty((len(body), width), dtype=np.float64)
+    for i, (number, line) in enumerate(body):
+        table[i] = _parse_row(name, number, _cells(line, delimiter), skip, width)
+    table, numbering_notes = (table, ()) if header else _column_numbers(name, first, table)
+    return table, notes + index_notes + numbering_notes
+
+
+# ---- .npy -----------------------------------------------------------------------------------------------
+
+
+def _npy_header(name: str, stream: io.BytesIO) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """``(shape, fortran_order, dtype)`` from the header; the stream is left at the first value byte."""
+    try:
+        version = np.lib.format.read_magic(stream)
     except ValueError as err:
-        raise UploadError(f"{name}: a value is not a number ({err})") from None
-    widths = {len(row) for row in table}
-    if len(widths) > 1:
-        raise UploadError(f"{name}: rows have different numbers of columns ({sorted(widths)})")
-    return np.array(table, dtype=np.float64)
+        raise UploadError(f"{name}: not a valid .npy file ({err})") from None
+    reader = _NPY_HEADER_READERS.get(version)
+    if reader is None:
+        raise UploadError(f"{name}: .npy format version {version[0]}.{version[1]} is not supported; use numpy.save")
+    try:
+        return reader(stream)
+    except _NPY_HEADER_ERRORS as err:
+        raise UploadError(f"{name}: not a valid .npy file (bad header: {err})") from None
+
+
+def _check_npy_dtype(name: str, dtype: np.dtype) -> None:
+    if dtype.hasobject:
+        raise UploadError(f"{name}: holds pickled Python objects, which are refused for safety")
+    if dtype.kind not in "iuf":
+        raise UploadError(f"{name}: values must be real numbers, not {dtype}")
 
 
 def _parse_npy(name: str, data: bytes) -> np.ndarray:
     if not data.startswith(b"\x93NUMPY"):
         raise UploadError(f"{name}: not a valid .npy file (no NumPy header); save it with numpy.save")
-    try:
-        array = np.load(io.BytesIO(data), allow_pickle=False)
-    except ValueError as err:
-        if "pickle" in str(err).lower():
-            raise UploadError(f"{name}: holds pickled Python objects, which are refused for safety") from None
-        raise UploadError(f"{name}: not a valid .npy file ({err})") from None
-    except (OSError, EOFError) as err:
-        raise UploadError(f"{name}: not a valid .npy file ({err})") from None
-    if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
-        raise UploadError(f"{name}: values must be real numbers, not {array.dtype}")
-    return array.astype(np.float64)
+    stream = io.BytesIO(data)
+    shape, fortran_order, dtype = _npy_header(name, stream)
+    _check_npy_dtype(name, dtype)
+    if len(shape) != 2:
+        raise UploadError(f"{name}: expected a 2-D table (rows = items), got {len(shape)}-D shape {shape}")
+    _check_shape(name, *shape)
+    count = shape[0] * shape[1]
+    promised, present = count * dtype.itemsize, len(data) - stream.tell()
+    if promised != present:
+        raise UploadError(
+            f"{name}: the header promises {promised:,} bytes of values but the file holds {present:,}; "
+            "save one array with numpy.save"
+        )
+    values = np.frombuffer(data, dtype=dtype, count=count, offset=stream.tell())
+    return values.reshape(shape, order="F" if fortran_order else "C").astype(np.float64)
 
 
-def load_matrix(name: str, data: bytes) -> np.ndarray:
-    """Parse and check one uploaded matrix; raise :class:`UploadError` with a reason."""
+# ---- public ---------------------------------------------------------------------------------------------
+
+
+def load_matrix_with_notes(name: str, data: bytes) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Parse and check one uploaded matrix: a 2-D float64 array and notes on how it was read.
+
+    Raises :class:`UploadError` with a reason for anything that breaks the rules in the module docstring.
+    """
     if not name.lower().endswith(EXTENSIONS):
         raise UploadError(f"{name}: use a .npy, .csv or .tsv file")
-    if len(data) == 0:
+    if not data:
         raise UploadError(f"{name}: the file is empty")
     if len(data) > MAX_BYTES:
         raise UploadError(f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_BYTES // 1024 // 1024} MB cap")
-    array = _parse_npy(name, data) if name.lower().endswith(".npy") else _parse_text(name, data)
-    if array.ndim != 2:
-        raise UploadError(f"{name}: expected a 2-D table (rows = items), got {array.ndim}-D shape {array.shape}")
-    rows, cols = array.shape
-    if rows < MIN_ROWS:
-        raise UploadError(f"{name}: {rows} rows; at least {MIN_ROWS} are needed")
-    if rows > MAX_ROWS or cols > MAX_COLS:
-        raise UploadError(f"{name}: shape {rows}×{cols} is over the cap of {MAX_ROWS} rows × {MAX_COLS} columns")
-    if not np.isfinite(array).all():
-        raise UploadError(f"{name}: contains NaN or infinite values ({int((~np.isfinite(array)).sum())} cells)")
-    return array
+    try:
+        array, notes = (_parse_npy(name, data), ()) if name.lower().endswith(".npy") else _parse_text(name, data)
+        _check_shape(name, *array.shape)
+        _check_values(name, array)
+    except MemoryError:
+        raise UploadError(f"{name}: too large to read into memory") from None
+    return array, notes
 
 
-def load_pair(name_a: str, data_a: bytes, name_b: str, data_b: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Both matrices, checked to have paired rows."""
-    a, b = load_matrix(name_a, data_a), load_matrix(name_b, data_b)
+def load_matrix(name: str, data: bytes) -> np.ndarray:
+    """:func:`load_matrix_with_notes` without the notes."""
+    return load_matrix_with_notes(name, data)[0]
+
+
+def load_pair(name_a: str, data_a: bytes, name_b: str, data_b: bytes) -> LoadedPair:
+    """Both matrices, checked to have paired rows, with the notes of both."""
+    (a, notes_a), (b, notes_b) = load_matrix_with_notes(name_a, data_a), load_matrix_with_notes(name_b, data_b)
     if a.shape[0] != b.shape[0]:
         raise UploadError(f"row counts differ: {name_a} has {a.shape[0]}, {name_b} has {b.shape[0]}; rows must pair up")
-    return a, b
+    return LoadedPair(a, b, notes_a + notes_b)

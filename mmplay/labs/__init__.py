@@ -1,15 +1,79 @@
-"""Headless experiments, one per lab: a frozen Config in, a result with ``metrics`` out."""
+"""The labs: ``CATALOG`` (torch-free, for navigation) and ``LABS`` (each lab's declaration, imported lazily).
+
+``LABS["synergy"]`` imports ``mmplay.labs.synergy`` on first use and returns its ``LAB``
+(a :class:`mmplay.labs.declaration.Lab`), so reading the catalog never imports torch.
+"""
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from collections.abc import Iterator, Mapping
 
-LAB_NAMES = ("synergy", "alignment", "contrastive", "fusion", "experts", "gating", "missing", "dominance")
+from mmplay.labs.declaration import CatalogEntry, Lab
+
+CATALOG: tuple[CatalogEntry, ...] = (
+    CatalogEntry(
+        "synergy",
+        "Synergy (XOR)",
+        "✖️",
+        "Why combine",
+        "Can two modalities that are each useless (50 %) be perfect together?",
+    ),
+    CatalogEntry(
+        "alignment",
+        "Alignment (Procrustes)",
+        "🗺️",
+        "Representation & alignment",
+        "Is a rotation enough to overlay two embedding spaces?",
+    ),
+    CatalogEntry(
+        "contrastive",
+        "Contrastive alignment",
+        "🧲",
+        "Representation & alignment",
+        "Does InfoNCE make few labels go further?",
+    ),
+    CatalogEntry(
+        "fusion",
+        "Fusion",
+        "➕",
+        "Fusion",
+        "When is adding logits the Bayes posterior? When does attention beat concatenation?",
+    ),
+    CatalogEntry("experts", "PoE vs MoE", "⚖️", "Fusion", "Sharp or calibrated: multiply or average the experts?"),
+    CatalogEntry("gating", "Gating", "🚦", "Robustness", "Can a gate stop a noisy modality from dragging fusion down?"),
+    CatalogEntry(
+        "missing", "Missing modalities", "🕳️", "Robustness", "Impute the missing input, or train with modality dropout?"
+    ),
+    CatalogEntry(
+        "dominance",
+        "Dominance",
+        "📢",
+        "Robustness",
+        "Why does the quiet modality never learn — and how does OGM-GE fix it?",
+    ),
+)
+LAB_NAMES: tuple[str, ...] = tuple(entry.slug for entry in CATALOG)
 
 
-def load_lab(name: str) -> ModuleType:
-    """The lab module ``mmplay.labs.<name>`` (it defines ``Config`` and ``run``)."""
-    if name not in LAB_NAMES:
-        raise KeyError(f"unknown lab {name!r}; choose from {', '.join(LAB_NAMES)}")
-    return importlib.import_module(f"mmplay.labs.{name}")
+class _LazyLabs(Mapping[str, Lab]):
+    """``name -> Lab``; a lab's module (and torch) is imported on first access."""
+
+    def __getitem__(self, name: str) -> Lab:
+        if name not in LAB_NAMES:
+            raise KeyError(f"unknown lab {name!r}; choose from {', '.join(LAB_NAMES)}")
+        return importlib.import_module(f"mmplay.labs.{name}").LAB
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LAB_NAMES)
+
+    def __len__(self) -> int:
+        return len(LAB_NAMES)
+
+
+LABS: Mapping[str, Lab] = _LazyLabs()
+
+
+def entry(name: str) -> CatalogEntry:
+    """The catalog entry of lab ``name``."""
+    return next(e for e in CATALOG if e.slug == name)

@@ -9,21 +9,33 @@ A permutation test asks whether there is any pairing at all.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from mmplay import project2d
-from mmplay.align.procrustes import ProcrustesAligner, pad_to_same_width, permutation_p_value, procrustes
+from mmplay.align.procrustes import (
+    ProcrustesAligner,
+    ProcrustesFit,
+    pad_to_same_width,
+    permutation_p_value,
+    procrustes,
+)
 from mmplay.config import knob
 from mmplay.data.embeddings import PRESETS, EmbeddingPair, make_pair
 from mmplay.device import get_device
+from mmplay.labs import entry
+from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most
 from mmplay.models.mlp_map import StandardisedMLP
 from mmplay.train import Trainer
 
 NONLINEAR_GAIN = 0.8  # the MLP must cut the best linear residual by 20 % to call the map nonlinear
+MIN_HELD_OUT = 10  # fewer held-out pairs than this cannot judge the maps
+PERMUTATION_ITEMS = 1000  # the permutation test re-pairs a random subsample of at most this many items
+PERMUTATION_BUDGET = 2e10  # multiply-adds the permutation test may spend: P·n·d² ≤ this
+VIEW_ITEMS = 2000  # the 2-D views show at most this many items
 
 
 @dataclass(frozen=True)
@@ -36,9 +48,11 @@ class Config:
     test_fraction: float = knob(0.3, lo=0.1, hi=0.5, help="share of items held out to score the maps")
     ridge: float = knob(0.001, lo=0.0, hi=100.0, help="ridge penalty λ of the linear map")
     hidden: int = knob(64, lo=4, hi=512, help="hidden units of the MLP map")
-    lr: float = knob(0.01, lo=0.0001, hi=0.1, help="Adam learning rate of the MLP map")
+    lr: float = knob(0.01, lo=0.0001, hi=0.1, help="Adam learning rate of the MLP map", log=True)
     steps: int = knob(800, lo=1, hi=10_000, help="optimizer steps for a headless run")
-    permutations: int = knob(200, lo=19, hi=2000, help="re-pairings in the permutation test")
+    permutations: int = knob(
+        200, lo=19, hi=2000, help="re-pairings in the permutation test", cost="capped so that P·n·d² ≤ 2·10¹⁰"
+    )
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, split and initial weights")
 
 
@@ -52,11 +66,23 @@ class AlignmentRun:
     test_idx: torch.Tensor
     closed_form: dict[str, float]  # held-out residuals of the orthogonal and ridge maps
     mlp: StandardisedMLP  # the nonlinear map, trained live
-    trainer: Trainer
+    fit: ProcrustesFit  # Procrustes on all items (views, rotation error, per-item residuals)
+    trainer: Trainer = field(init=False)
+
+    def __post_init__(self) -> None:
+        a_train, b_train = self.a[self.train_idx], self.mlp.target(self.b[self.train_idx])
+        self.trainer = Trainer(
+            lambda _: {"mse": F.mse_loss(self.mlp.standardised(a_train), b_train)},
+            torch.optim.Adam(self.mlp.parameters(), lr=self.config.lr),
+            evaluate=lambda: held_out(self),
+        )
+        self.trainer.step(0)
 
 
 def relative_residual(pred: torch.Tensor, target: torch.Tensor) -> float:
-    return float(torch.linalg.norm(pred - target) / torch.linalg.norm(target - target.mean(0)))
+    """``‖pred − target‖_F / ‖target − mean‖_F`` (the spread floored at 1e-300: a constant target has none)."""
+    spread = torch.linalg.norm(target - target.mean(0)).clamp_min(1e-300)
+    return float(torch.linalg.norm(pred - target) / spread)
 
 
 def ridge_map(a: torch.Tensor, b: torch.Tensor, penalty: float) -> torch.Tensor:
@@ -70,16 +96,23 @@ def apply_ridge(w: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
     return torch.cat([a, torch.ones(len(a), 1, dtype=a.dtype, device=a.device)], 1) @ w
 
 
-def build(config: Config, pair: EmbeddingPair | None = None, device: torch.device | None = None) -> AlignmentRun:
+def build(config: Config, device: torch.device | None = None, pair: EmbeddingPair | None = None) -> AlignmentRun:
+    """Split items into train and held-out pairs, fit the closed-form maps, set up the MLP map.
+
+    Raises:
+        ValueError: fewer than ``2 · MIN_HELD_OUT`` items (too few to hold out and judge).
+    """
     device = device or get_device()
     pair = pair or make_pair(config.preset, config.n, config.dim, config.noise, config.warp, config.seed)
     a, b, _ = pad_to_same_width(
         torch.as_tensor(pair.a, dtype=torch.float64), torch.as_tensor(pair.b, dtype=torch.float64)
     )
+    if len(a) < 2 * MIN_HELD_OUT:
+        raise ValueError(f"{len(a)} items are too few: at least {2 * MIN_HELD_OUT} are needed to hold out 10")
     a, b = a.to(device), b.to(device)
     gen = torch.Generator().manual_seed(config.seed)
     order = torch.randperm(len(a), generator=gen)
-    n_test = max(1, int(round(config.test_fraction * len(a))))
+    n_test = min(max(MIN_HELD_OUT, int(round(config.test_fraction * len(a)))), len(a) - MIN_HELD_OUT)
     test_idx, train_idx = order[:n_test].to(device), order[n_test:].to(device)
     aligner = ProcrustesAligner().fit(a[train_idx], b[train_idx])
     w = ridge_map(a[train_idx], b[train_idx], config.ridge)
@@ -89,15 +122,7 @@ def build(config: Config, pair: EmbeddingPair | None = None, device: torch.devic
     }
     torch.manual_seed(config.seed)
     mlp = StandardisedMLP(a[train_idx], b[train_idx], config.hidden).to(device)
-    a_train, b_train = a[train_idx], mlp.target(b[train_idx])
-    run = AlignmentRun(config, pair, a, b, train_idx, test_idx, closed, mlp, None)  # type: ignore[arg-type]
-    run.trainer = Trainer(
-        lambda _: {"mse": F.mse_loss(mlp.standardised(a_train), b_train)},
-        torch.optim.Adam(mlp.parameters(), lr=config.lr),
-        evaluate=lambda: held_out(run),
-    )
-    run.trainer.step(0)
-    return run
+    return AlignmentRun(config, pair, a, b, train_idx, test_idx, closed, mlp, procrustes(a, b))
 
 
 def held_out(run: AlignmentRun) -> dict[str, float]:
@@ -107,28 +132,31 @@ def held_out(run: AlignmentRun) -> dict[str, float]:
     return {f"residual.{k}": v for k, v in residuals.items()}
 
 
-def verdict(residuals: dict[str, float]) -> str:
-    best_linear = min(residuals["orthogonal"], residuals["linear"])
-    return "nonlinear" if residuals["mlp"] < NONLINEAR_GAIN * best_linear else "linear"
+def mlp_gain(residuals: dict[str, float]) -> float:
+    """The MLP's held-out residual over the best linear map's: below ``NONLINEAR_GAIN`` means nonlinear."""
+    return residuals["mlp"] / max(min(residuals["orthogonal"], residuals["linear"]), 1e-12)
 
 
-def full_fit(run: AlignmentRun):
-    """Procrustes on all items (for the views and the rotation error)."""
-    return procrustes(run.a, run.b)
+def verdict(run: AlignmentRun) -> str:
+    """``"untrained"`` before the MLP map has trained, else ``"nonlinear"`` or ``"linear"``."""
+    if run.trainer.steps_done == 0:
+        return "untrained"
+    residuals = {k.split(".")[1]: v for k, v in held_out(run).items()}
+    return "nonlinear" if mlp_gain(residuals) < NONLINEAR_GAIN else "linear"
 
 
 def rotation_error(run: AlignmentRun) -> float | None:
     """``‖R − R*‖_F / √d`` when the preset knows R*."""
     if run.pair.true_rotation is None:
         return None
-    rotation = full_fit(run).rotation.cpu().numpy()
+    rotation = run.fit.rotation.cpu().numpy()
     d = rotation.shape[0]
     return float(np.linalg.norm(rotation - run.pair.true_rotation) / np.sqrt(d))
 
 
 def item_residuals(run: AlignmentRun) -> np.ndarray:
     """Per-item distance ‖aligned_i − b_i‖ after the full Procrustes fit."""
-    return torch.linalg.norm(full_fit(run).aligned - run.b, dim=1).cpu().numpy()
+    return torch.linalg.norm(run.fit.aligned - run.b, dim=1).cpu().numpy()
 
 
 def worst_items(run: AlignmentRun, count: int = 8) -> list[dict[str, float]]:
@@ -144,32 +172,93 @@ def uploaded_pair(a: np.ndarray, b: np.ndarray) -> EmbeddingPair:
 
 
 def views(run: AlignmentRun, method: str = "pca") -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """2-D coordinates of (A, B) before and (aligned A, B) after, both sets projected together."""
-    a, b = run.a.cpu().numpy(), run.b.cpu().numpy()
-    aligned = full_fit(run).aligned.cpu().numpy()
+    """2-D coordinates of (A, B) before and (aligned A, B) after, both sets projected together.
+
+    At most ``VIEW_ITEMS`` items are shown (the first ones, which the split already shuffles).
+    """
+    shown = slice(0, VIEW_ITEMS)
+    a, b = run.a[shown].cpu().numpy(), run.b[shown].cpu().numpy()
+    aligned = run.fit.aligned[shown].cpu().numpy()
     n = len(a)
     before = project2d.project(np.concatenate([a, b]), method, run.config.seed)
     after = project2d.project(np.concatenate([aligned, b]), method, run.config.seed)
     return {"before": (before[:n], before[n:]), "after": (after[:n], after[n:])}
 
 
-def permutation_p_value_of(run: AlignmentRun) -> float:
-    return permutation_p_value(run.a, run.b, run.config.permutations, run.config.seed)
+def permutation_plan(run: AlignmentRun) -> tuple[int, int]:
+    """``(items, permutations)`` the permutation test uses: a subsample, and P within the budget."""
+    items = min(len(run.a), PERMUTATION_ITEMS)
+    affordable = int(PERMUTATION_BUDGET / (items * run.a.shape[1] ** 2))
+    return items, max(19, min(run.config.permutations, affordable))
 
 
-def summary(run: AlignmentRun) -> dict:
-    residuals = {k.split(".")[1]: v for k, v in held_out(run).items()}
-    return {
-        "rotation_error": rotation_error(run),
-        "residual": residuals,
-        "verdict": verdict(residuals),
-        "p_value": permutation_p_value_of(run),
-        "disparity": full_fit(run).disparity,
-        "padded": bool(run.pair.a.shape[1] != run.pair.b.shape[1]),
-    }
+def significance(config: Config, run: AlignmentRun, progress: Progress) -> dict:
+    """Permutation p-value ``(1 + #{d_π ≤ d}) / (1 + P)`` on a seeded subsample, with what it used."""
+    items, permutations = permutation_plan(run)
+    pick = torch.randperm(len(run.a), generator=torch.Generator().manual_seed(config.seed + 1))[:items]
+    pick = pick.to(run.a.device)
+    p_value = permutation_p_value(run.a[pick], run.b[pick], permutations, config.seed, progress)
+    return {"p_value": p_value, "items": items, "permutations": permutations}
 
 
-def run(config: Config) -> dict:
-    live = build(config)
-    live.trainer.run(config.steps, every=max(config.steps // 4, 1))
-    return {"config": asdict(config), "metrics": summary(live)}
+def metrics(run: AlignmentRun, config: Config) -> Metrics:
+    """Held-out residuals of the three maps, the MLP's gain, rotation error (when known), disparity."""
+    out = held_out(run)
+    out["mlp_gain"] = mlp_gain({k.split(".")[1]: v for k, v in out.items()})
+    out["held_out_pairs"] = float(len(run.test_idx))
+    out["disparity"] = run.fit.disparity
+    error = rotation_error(run)
+    if error is not None:
+        out["rotation_error"] = error
+    return out
+
+
+LAB = Lab(
+    entry=entry("alignment"),
+    config=Config,
+    build=build,
+    metrics=metrics,
+    claims=(
+        at_most("rotation_error", 0.01, "linear preset: Procrustes recovers the rotation, ‖R − R*‖/√d ≤ 0.01"),
+        at_least(
+            "mlp_gain",
+            NONLINEAR_GAIN,
+            f"linear preset: the MLP map does not beat the best linear map by 20 % (ratio ≥ {NONLINEAR_GAIN}) — "
+            "a rotation suffices",
+        ),
+        at_most(
+            "mlp_gain",
+            0.3,
+            "warp preset: the MLP map's held-out residual is ≤ 0.3 × the best linear one's — a rotation won't do",
+            settings={"preset": "warp"},
+        ),
+        at_least(
+            "residual.orthogonal",
+            0.9,
+            "unrelated preset (B's rows shuffled): Procrustes explains nothing, held-out residual ≥ 0.9",
+            settings={"preset": "unrelated"},
+        ),
+        at_most(
+            "significance.p_value",
+            0.01,
+            "linear preset: the real pairing beats every random re-pairing, permutation p ≤ 0.01",
+        ),
+        at_most(
+            "significance.p_value",
+            0.01,
+            "digits (real data: left and right image halves) pair up too, p ≤ 0.01",
+            settings={"preset": "digits"},
+        ),
+    ),
+    extras=(
+        Extra(
+            "significance",
+            "Permutation test",
+            ("preset", "n", "dim", "noise", "warp", "permutations", "seed"),
+            significance,
+            uses_run=True,
+        ),
+    ),
+    max_steps=5000,
+    default_speed=50,
+)

@@ -10,7 +10,7 @@ fitted on A's embeddings, tested on B's).
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -21,10 +21,13 @@ from mmplay.align.contrastive import InfoNCE, triplet_loss
 from mmplay.config import knob
 from mmplay.data.concepts import PairedData, digits_halves_pairs, make_concepts
 from mmplay.device import get_device
+from mmplay.labs import entry
+from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference
 from mmplay.metrics import alignment_uniformity, retrieval_recall
 from mmplay.train import Trainer
 
 LABELS_PER_CONCEPT = (1, 2, 5, 10, 50)
+TRANSFER_ITEMS = 5000  # the cross-modal probe is fitted on at most this many training items
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,16 @@ class Config:
     learn_temperature: bool = knob(True, help="learn τ along with the encoders")
     margin: float = knob(0.2, lo=0.01, hi=1.0, help="triplet margin")
     mining: str = knob("semi-hard", choices=("random", "semi-hard", "hard"), help="triplet negatives")
-    batch: int = knob(256, lo=16, hi=8192, help="pairs per batch")
+    batch: int = knob(
+        256, lo=16, hi=1024, help="pairs per batch", cost="time per step ∝ batch² (the B × B similarity matrix)"
+    )
     emb_dim: int = knob(16, lo=2, hi=128, help="embedding width")
-    lr: float = knob(0.003, lo=0.0001, hi=0.05, help="Adam learning rate")
+    lr: float = knob(0.003, lo=0.0001, hi=0.05, help="Adam learning rate", log=True)
     concepts: int = knob(10, lo=2, hi=50, help="number of concepts K")
     noise: float = knob(0.1, lo=0.0, hi=1.0, help="sensor noise")
     gain: float = knob(1.0, lo=0.1, hi=4.0, help="sensor nonlinearity (tanh gain)")
     nuisance: float = knob(2.0, lo=0.0, hi=4.0, help="scale of each modality's private factors")
-    n_train: int = knob(4000, lo=500, hi=100_000, help="training pairs")
+    n_train: int = knob(4000, lo=500, hi=20_000, help="training pairs")
     steps: int = knob(600, lo=1, hi=10_000, help="optimizer steps for a headless run")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, batches and initial weights")
 
@@ -59,7 +64,24 @@ class ContrastiveRun:
     encoders: torch.nn.ModuleDict
     initial: torch.nn.ModuleDict  # the same encoders before training
     loss: InfoNCE
-    trainer: Trainer
+    trainer: Trainer = field(init=False)
+
+    def __post_init__(self) -> None:
+        config, train, nce = self.config, self.train, self.loss
+        params = list(self.encoders.parameters()) + ([nce.log_temperature] if config.learn_temperature else [])
+        gen = torch.Generator().manual_seed(config.seed + 5)
+        device = train.concept.device
+
+        def objective(_: int) -> dict[str, torch.Tensor]:
+            n = len(train.concept)
+            idx = torch.randint(0, n, (min(config.batch, n),), generator=gen).to(device)
+            z_a, z_b = self.encoders["a"](train.x["a"][idx]), self.encoders["b"](train.x["b"][idx])
+            if config.loss == "infonce":
+                return {"infonce": nce(z_a, z_b)}
+            return {"triplet": triplet_loss(z_a, z_b, config.margin, config.mining, gen)}
+
+        self.trainer = Trainer(objective, torch.optim.Adam(params, lr=config.lr), evaluate=lambda: retrieval(self))
+        self.trainer.step(0)
 
 
 def draw(config: Config, n: int, seed: int) -> PairedData:
@@ -81,21 +103,7 @@ def build(config: Config, device: torch.device | None = None) -> ContrastiveRun:
     encoders = torch.nn.ModuleDict({m: encoder(train.x[m].shape[1], config.emb_dim) for m in ("a", "b")}).to(device)
     initial = copy.deepcopy(encoders)
     nce = InfoNCE(config.temperature, learnable=config.learn_temperature).to(device)
-    params = list(encoders.parameters()) + ([nce.log_temperature] if config.learn_temperature else [])
-    gen = torch.Generator().manual_seed(config.seed + 5)
-    run = ContrastiveRun(config, train, test, encoders, initial, nce, None)  # type: ignore[arg-type]
-
-    def objective(_: int) -> dict[str, torch.Tensor]:
-        n = len(train.concept)
-        idx = torch.randint(0, n, (min(config.batch, n),), generator=gen).to(device)
-        z_a, z_b = encoders["a"](train.x["a"][idx]), encoders["b"](train.x["b"][idx])
-        if config.loss == "infonce":
-            return {"infonce": nce(z_a, z_b)}
-        return {"triplet": triplet_loss(z_a, z_b, config.margin, config.mining, gen)}
-
-    run.trainer = Trainer(objective, torch.optim.Adam(params, lr=config.lr), evaluate=lambda: retrieval(run))
-    run.trainer.step(0)
-    return run
+    return ContrastiveRun(config, train, test, encoders, initial, nce)
 
 
 def embed(encoders: torch.nn.ModuleDict, data: PairedData) -> dict[str, torch.Tensor]:
@@ -125,7 +133,9 @@ def representations(run: ContrastiveRun, data: PairedData, modality: str = "a") 
     }
 
 
-def label_efficiency(run: ContrastiveRun, draws: int = 5) -> dict[str, dict[str, dict[str, float]]]:
+def label_efficiency(
+    run: ContrastiveRun, draws: int = 5, progress: Progress = lambda _: None
+) -> dict[str, dict[str, dict[str, float]]]:
     """Probe accuracy (mean, std over draws) per labels-per-concept n and representation.
 
     Only the n that every concept has enough training items for are run.
@@ -135,7 +145,8 @@ def label_efficiency(run: ContrastiveRun, draws: int = 5) -> dict[str, dict[str,
     classes = np.unique(train_y)
     smallest = int(min((train_y == c).sum() for c in classes))
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for n in (n for n in LABELS_PER_CONCEPT if n <= smallest):
+    sizes = [n for n in LABELS_PER_CONCEPT if n <= smallest]
+    for done, n in enumerate(sizes):
         scores: dict[str, list[float]] = {k: [] for k in train_r}
         for draw_index in range(draws):
             rng = np.random.default_rng(run.config.seed * 1000 + draw_index)
@@ -143,15 +154,17 @@ def label_efficiency(run: ContrastiveRun, draws: int = 5) -> dict[str, dict[str,
             for name in train_r:
                 scores[name].append(_probe(train_r[name][idx], train_y[idx], test_r[name], test_y))
         out[str(n)] = {name: {"mean": float(np.mean(v)), "std": float(np.std(v))} for name, v in scores.items()}
+        progress((done + 1) / len(sizes))
     return out
 
 
 def cross_modal_transfer(run: ContrastiveRun) -> dict[str, float]:
-    """A probe fitted on modality A's embeddings (all training labels), scored on B's test embeddings."""
-    train_y, test_y = run.train.concept.cpu().numpy(), run.test.concept.cpu().numpy()
+    """A probe fitted on modality A's embeddings (the first ``TRANSFER_ITEMS`` training labels), scored on B's."""
+    fit_items = run.train.subset(TRANSFER_ITEMS)
+    train_y, test_y = fit_items.concept.cpu().numpy(), run.test.concept.cpu().numpy()
     out = {}
     for name, encoders in (("untrained", run.initial), ("trained", run.encoders)):
-        fit_on, score_on = embed(encoders, run.train)["a"].cpu().numpy(), embed(encoders, run.test)["b"].cpu().numpy()
+        fit_on, score_on = embed(encoders, fit_items)["a"].cpu().numpy(), embed(encoders, run.test)["b"].cpu().numpy()
         out[name] = _probe(fit_on, train_y, score_on, test_y)
     return out
 
@@ -179,21 +192,47 @@ def concept_count(run: ContrastiveRun) -> int:
     return int(run.train.concept.max()) + 1
 
 
-def run(config: Config) -> dict:
-    live = build(config)
-    before = live.trainer.history[0].metrics
-    after = live.trainer.run(config.steps, every=max(config.steps // 4, 1)).metrics
-    efficiency = label_efficiency(live)
-    return {
-        "config": asdict(config),
-        "metrics": {
-            "recall_at_1": {
-                stage: {d: m[f"recall_at_1.{d}"] for d in ("a_to_b", "b_to_a")}
-                for stage, m in (("before", before), ("after", after))
-            },
-            "probe_accuracy": {n: {k: v["mean"] for k, v in table.items()} for n, table in efficiency.items()},
-            "cross_modal_transfer": cross_modal_transfer(live),
-            "alignment": after["alignment"],
-            "uniformity": after["uniformity"],
-        },
-    }
+def probes(config: Config, run: ContrastiveRun, progress: Progress) -> dict:
+    """Label efficiency (mean probe accuracy per labels-per-concept and representation) and transfer."""
+    table = label_efficiency(run, progress=lambda done: progress(0.8 * done))
+    efficiency = {n: {name: v["mean"] for name, v in row.items()} for n, row in table.items()}
+    transfer = cross_modal_transfer(run)
+    progress(1.0)
+    return {"efficiency": efficiency, "transfer": transfer, "table": table}
+
+
+def metrics(run: ContrastiveRun, config: Config) -> Metrics:
+    """Retrieval recall@1/5 both ways (now and at step 0), alignment, uniformity, temperature."""
+    now, first = run.trainer.history[-1].metrics, run.trainer.history[0].metrics
+    return {**now, **{f"initial.{k}": v for k, v in first.items() if k.startswith("recall")}}
+
+
+LAB = Lab(
+    entry=entry("contrastive"),
+    config=Config,
+    build=build,
+    metrics=metrics,
+    claims=(
+        at_most("initial.recall_at_1.a_to_b", 0.01, "before training, recall@1 A → B is near chance (0.1 %): ≤ 1 %"),
+        at_least("recall_at_1.a_to_b", 0.04, "after 600 steps, recall@1 A → B on 1,000 held-out pairs is ≥ 4 %"),
+        at_least(
+            "label_gain_1",
+            0.2,
+            "with 1 label per concept, a probe on the trained embeddings beats raw features by ≥ 20 points",
+            of=difference("probes.efficiency.1.trained", "probes.efficiency.1.raw"),
+        ),
+        at_least("probes.transfer.trained", 0.8, "a probe fitted on A's embeddings classifies B's: ≥ 80 %"),
+        at_most("probes.transfer.untrained", 0.3, "… which the untrained encoders cannot: ≤ 30 % (chance 10 %)"),
+    ),
+    extras=(
+        Extra(
+            "probes",
+            "Run the label-efficiency experiment (≈ 10 s)",
+            ("preset", "concepts", "noise", "gain", "nuisance", "n_train", "seed"),
+            probes,
+            uses_run=True,
+            uses_training=True,
+        ),
+    ),
+    max_steps=3000,
+)

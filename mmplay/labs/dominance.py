@@ -9,21 +9,25 @@ weights on unimodal auxiliary heads ``w_u ∝ L_u(t) / L_u(0)`` (the slower lear
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.linear_model import LogisticRegression
 
-from mmplay.config import knob
+from mmplay.config import KnobConflict, knob
 from mmplay.data.imbalanced import ImbalancedData, make_imbalanced
 from mmplay.device import get_device
+from mmplay.labs import entry
+from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.robust import balance
 from mmplay.train import Trainer
 
 METHODS = ("none", "ogm", "ogm_ge", "grad_norm", "loss_weights")
 HIDDEN = 16
+CEILING_CHUNK = 50  # ceilings train in chunks of this many steps between progress reports
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,17 @@ class Config:
     noise_b: float = knob(0.6, lo=0.1, hi=1.5, help="noise on B's XOR code")
     n_train: int = knob(1000, lo=200, hi=20000, help="training items")
     n_test: int = knob(2000, lo=200, hi=20000, help="test items")
-    lr: float = knob(0.05, lo=0.001, hi=0.5, help="SGD learning rate (momentum 0.9)")
+    lr: float = knob(0.05, lo=0.001, hi=0.5, help="SGD learning rate (momentum 0.9)", log=True)
     batch: int = knob(64, lo=8, hi=1024, help="minibatch size")
     steps: int = knob(800, lo=1, hi=10_000, help="optimizer steps for a headless run")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, batches and initial weights")
+
+    def __post_init__(self) -> None:
+        if self.modulation_start > self.modulation_stop:
+            raise KnobConflict(
+                f"modulation_start={self.modulation_start} is after modulation_stop={self.modulation_stop}",
+                ("modulation_start", "modulation_stop"),
+            )
 
 
 def encoder(in_dim: int) -> torch.nn.Module:
@@ -48,14 +59,67 @@ def encoder(in_dim: int) -> torch.nn.Module:
     )
 
 
+TRACES = ("grad_a", "grad_b", "rho", "k_a", "k_b", "w_a", "w_b")
+
+
 @dataclass
 class DominanceRun:
     config: Config
     train: ImbalancedData
     test: ImbalancedData
     models: torch.nn.ModuleDict
-    trainer: Trainer
-    trace: dict[str, list[float]] = field(default_factory=dict)  # per-step grad norms, ρ, k, loss weights
+    trace: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in TRACES})  # per step
+    trainer: Trainer = field(init=False)
+    batch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # this step's features and labels
+    first_aux: dict[str, float] | None = field(init=False, default=None)  # unimodal losses at the first step
+
+    def __post_init__(self) -> None:
+        seed = self.config.seed
+        self.batch_gen = torch.Generator().manual_seed(seed + 5)
+        self.noise_gen = torch.Generator().manual_seed(seed + 6)
+        optimizer = torch.optim.SGD(self.models.parameters(), lr=self.config.lr, momentum=0.9)
+        self.trainer = Trainer(self.objective, optimizer, evaluate=lambda: evaluate(self), grad_hooks=[self.modulate])
+        self.trainer.step(0)
+
+    def objective(self, step: int) -> dict[str, torch.Tensor]:
+        """Cross-entropy of the fused head; with ``loss_weights``, plus weighted unimodal auxiliary losses."""
+        config, models, train = self.config, self.models, self.train
+        idx = torch.randint(0, config.n_train, (config.batch,), generator=self.batch_gen).to(train.y.device)
+        phi_a, phi_b = models["enc_a"](train.x["a"][idx]), models["enc_b"](train.x["b"][idx])
+        y = train.y[idx]
+        self.batch = {"phi_a": phi_a.detach(), "phi_b": phi_b.detach(), "y": y}
+        losses = {"fused": F.cross_entropy(models["head"](torch.cat([phi_a, phi_b], 1)), y)}
+        if config.method == "loss_weights":
+            aux = {u: F.cross_entropy(models[f"aux_{u}"](phi), y) for u, phi in (("a", phi_a), ("b", phi_b))}
+            self.first_aux = self.first_aux or {u: float(v.detach()) for u, v in aux.items()}
+            left = {u: float(aux[u].detach()) / self.first_aux[u] for u in aux}  # how much of the loss is left
+            for u in aux:
+                weight = 2 * left[u] / sum(left.values())
+                self.trace[f"w_{u}"].append(weight)
+                losses[f"aux_{u}"] = weight * aux[u]
+        return losses
+
+    def modulate(self, step: int) -> None:
+        """Record gradient norms and ρ; rescale the encoders' gradients as the method says."""
+        config, models, batch = self.config, self.models, self.batch
+        enc = {u: list(models[f"enc_{u}"].parameters()) for u in ("a", "b")}
+        self.trace["grad_a"].append(balance.grad_norm(enc["a"]))
+        self.trace["grad_b"].append(balance.grad_norm(enc["b"]))
+        weight, bias = models["head"].weight.detach(), models["head"].bias.detach()
+        s_a = balance.contribution_score(batch["phi_a"], weight[:, :HIDDEN], bias, batch["y"])
+        s_b = balance.contribution_score(batch["phi_b"], weight[:, HIDDEN:], bias, batch["y"])
+        rho = s_a / max(s_b, 1e-8)
+        self.trace["rho"].append(rho)
+        k = {"a": 1.0, "b": 1.0}
+        active = config.modulation_start <= step < config.modulation_stop
+        if config.method in ("ogm", "ogm_ge") and active:
+            k = {"a": balance.ogm_coefficient(rho, config.alpha), "b": balance.ogm_coefficient(1 / rho, config.alpha)}
+            for u in ("a", "b"):
+                balance.modulate_grads(enc[u], k[u], self.noise_gen, noise=config.method == "ogm_ge")
+        elif config.method == "grad_norm" and active:
+            balance.equalise_grad_norms(enc)
+        self.trace["k_a"].append(k["a"])
+        self.trace["k_b"].append(k["b"])
 
 
 def draw(config: Config, n: int, seed: int) -> ImbalancedData:
@@ -64,7 +128,7 @@ def draw(config: Config, n: int, seed: int) -> ImbalancedData:
 
 def build(config: Config, device: torch.device | None = None) -> DominanceRun:
     device = device or get_device()
-    train, test = draw(config, config.n_train, config.seed).to(device), draw(config, config.n_test, config.seed + 1)
+    train, test = draw(config, config.n_train, config.seed), draw(config, config.n_test, config.seed + 1)
     torch.manual_seed(config.seed)
     models = torch.nn.ModuleDict(
         {
@@ -75,64 +139,7 @@ def build(config: Config, device: torch.device | None = None) -> DominanceRun:
             "aux_b": torch.nn.Linear(HIDDEN, 2),
         }
     ).to(device)
-    optimizer = torch.optim.SGD(models.parameters(), lr=config.lr, momentum=0.9)
-    run = DominanceRun(
-        config,
-        train,
-        test.to(device),
-        models,
-        None,
-        {
-            k: []
-            for k in ("grad_a", "grad_b", "rho", "k_a", "k_b", "w_a", "w_b")  # type: ignore[arg-type]
-        },
-    )
-    gen = torch.Generator().manual_seed(config.seed + 5)
-    noise_gen = torch.Generator().manual_seed(config.seed + 6)
-    ctx: dict = {"first_aux": None}
-
-    def objective(step: int) -> dict[str, torch.Tensor]:
-        idx = torch.randint(0, config.n_train, (config.batch,), generator=gen).to(device)
-        phi_a, phi_b = models["enc_a"](train.x["a"][idx]), models["enc_b"](train.x["b"][idx])
-        y = train.y[idx]
-        ctx.update(phi_a=phi_a.detach(), phi_b=phi_b.detach(), y=y)
-        losses = {"fused": F.cross_entropy(models["head"](torch.cat([phi_a, phi_b], 1)), y)}
-        if config.method == "loss_weights":
-            aux = {u: F.cross_entropy(models[f"aux_{u}"](phi), y) for u, phi in (("a", phi_a), ("b", phi_b))}
-            ctx["first_aux"] = ctx["first_aux"] or {u: float(v.detach()) for u, v in aux.items()}
-            progress = {u: float(aux[u].detach()) / ctx["first_aux"][u] for u in aux}  # how much of the loss is left
-            total = sum(progress.values())
-            for u in aux:
-                weight = 2 * progress[u] / total
-                run.trace[f"w_{u}"].append(weight)
-                losses[f"aux_{u}"] = weight * aux[u]
-        return losses
-
-    def modulate(step: int) -> None:
-        enc = {u: list(models[f"enc_{u}"].parameters()) for u in ("a", "b")}
-        run.trace["grad_a"].append(balance.grad_norm(enc["a"]))
-        run.trace["grad_b"].append(balance.grad_norm(enc["b"]))
-        head = models["head"]
-        s_a = balance.contribution_score(ctx["phi_a"], head.weight[:, :HIDDEN].detach(), head.bias.detach(), ctx["y"])
-        s_b = balance.contribution_score(ctx["phi_b"], head.weight[:, HIDDEN:].detach(), head.bias.detach(), ctx["y"])
-        rho = s_a / max(s_b, 1e-8)
-        run.trace["rho"].append(rho)
-        k = {"a": 1.0, "b": 1.0}
-        active = config.modulation_start <= step < config.modulation_stop
-        if config.method in ("ogm", "ogm_ge") and active:
-            k = {"a": balance.ogm_coefficient(rho, config.alpha), "b": balance.ogm_coefficient(1 / rho, config.alpha)}
-            for u in ("a", "b"):
-                balance.scale_grads(enc[u], k[u])
-                if config.method == "ogm_ge":
-                    balance.add_gradient_noise(enc[u], noise_gen)
-        elif config.method == "grad_norm" and active:
-            balance.equalise_grad_norms(enc)
-        run.trace["k_a"].append(k["a"])
-        run.trace["k_b"].append(k["b"])
-
-    run.trainer = Trainer(objective, optimizer, evaluate=lambda: flat(evaluate(run)), grad_hooks=[modulate])
-    run.trainer.step(0)
-    return run
+    return DominanceRun(config, train.to(device), test.to(device), models)
 
 
 def features(run: DominanceRun, data: ImbalancedData, modality: str) -> np.ndarray:
@@ -153,33 +160,29 @@ def fused_accuracy(run: DominanceRun, drop_a: bool = False) -> float:
         return float((run.models["head"](phi).argmax(1) == run.test.y).float().mean())
 
 
-def evaluate(run: DominanceRun) -> dict[str, dict[str, float] | float]:
-    ga, gb = run.trace["grad_a"], run.trace["grad_b"]
-    ratio = float(np.mean(np.array(ga) / np.maximum(np.array(gb), 1e-12))) if ga else float("nan")
-    return {
-        "probe_accuracy": {"a": probe_accuracy(run, "a"), "b": probe_accuracy(run, "b")},
+def evaluate(run: DominanceRun) -> Metrics:
+    """Probe accuracy of each encoder, fused accuracy with and without A, and the mean ‖∇A‖/‖∇B‖.
+
+    Before any step there are no gradients, so no ratio (the key is left out rather than NaN).
+    """
+    out = {
+        "probe_accuracy.a": probe_accuracy(run, "a"),
+        "probe_accuracy.b": probe_accuracy(run, "b"),
         "fused_accuracy": fused_accuracy(run),
         "accuracy_without_a": fused_accuracy(run, drop_a=True),
-        "grad_norm_ratio": ratio,
     }
-
-
-def flat(metrics: dict) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, value in metrics.items():
-        if isinstance(value, dict):
-            out.update({f"{key}.{k}": v for k, v in value.items()})
-        else:
-            out[key] = value
+    ga, gb = run.trace["grad_a"], run.trace["grad_b"]
+    if ga:
+        out["grad_norm_ratio"] = float(np.mean(np.array(ga) / np.maximum(np.array(gb), 1e-12)))
     return out
 
 
-def ceilings(config: Config) -> dict[str, float]:
+def ceilings(config: Config, _run: object = None, progress: Progress = no_progress) -> dict[str, float]:
     """Test accuracy of each modality trained alone (its encoder and a linear head, same budget)."""
     device = get_device()
     train, test = draw(config, config.n_train, config.seed).to(device), draw(config, config.n_test, config.seed + 1)
     out = {}
-    for u in ("a", "b"):
+    for i, u in enumerate(("a", "b")):
         torch.manual_seed(config.seed)
         model = torch.nn.Sequential(encoder(train.x[u].shape[1]), torch.nn.Linear(HIDDEN, 2)).to(device)
         opt = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9)
@@ -189,15 +192,53 @@ def ceilings(config: Config) -> dict[str, float]:
             idx = torch.randint(0, config.n_train, (config.batch,), generator=gen).to(device)
             return {"ce": F.cross_entropy(model(train.x[u][idx]), train.y[idx])}
 
-        Trainer(objective, opt).step(config.steps)
+        trainer = Trainer(objective, opt)
+        while trainer.steps_done < config.steps:
+            trainer.step(min(CEILING_CHUNK, config.steps - trainer.steps_done))
+            progress((i + trainer.steps_done / config.steps) / 2)
         with torch.no_grad():
-            out[u] = float((model(test.x[u].to(device)).argmax(1) == test.y.to(device)).float().mean())
+            out[u] = float((model(test.x[u]).argmax(1) == test.y).float().mean())
     return out
 
 
-def run(config: Config) -> dict:
-    live = build(config)
-    live.trainer.run(config.steps, every=config.steps)
-    metrics = evaluate(live)
-    metrics["ceiling"] = ceilings(config)
-    return {"config": asdict(config), "metrics": metrics}
+def starvation(modality: str) -> Callable[[Metrics], float]:
+    """Points the modality's encoder ends below the same encoder trained alone: ``ceiling − probe``."""
+    return difference(f"ceiling.{modality}", f"probe_accuracy.{modality}")
+
+
+LAB = Lab(
+    entry=entry("dominance"),
+    config=Config,
+    build=build,
+    metrics=lambda run, config: dict(run.trainer.history[-1].metrics),
+    claims=(
+        at_least(
+            "starvation.b", 0.05, "joint training leaves B's encoder ≥ 5 points below B alone", of=starvation("b")
+        ),
+        at_most("starvation.a", 0.02, "… while A's encoder is within 2 points of A alone", of=starvation("a")),
+        at_most(
+            "starvation.b",
+            0.03,
+            "with OGM-GE (α = 1), B's encoder ends within 3 points of B alone",
+            settings={"method": "ogm_ge"},
+            of=starvation("b"),
+        ),
+        at_least(
+            "accuracy_without_a",
+            0.7,
+            "with OGM-GE, the fused model still reaches ≥ 70 % when A is blanked out",
+            settings={"method": "ogm_ge"},
+        ),
+        at_most("accuracy_without_a", 0.65, "without it, ≤ 65 % when A is blanked out (chance 50 %)"),
+    ),
+    extras=(
+        Extra(
+            "ceiling",
+            "Train each modality alone for its ceiling (≈ 3 s)",
+            ("imbalance", "noise_b", "n_train", "n_test", "lr", "batch", "steps", "seed"),
+            ceilings,
+        ),
+    ),
+    max_steps=3000,
+    default_speed=50,
+)

@@ -12,7 +12,7 @@ choices: the scoring functions take them from a ``Config`` (the "view") without 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import torch
 import torch.nn.functional as F
@@ -21,6 +21,8 @@ from mmplay import experts as ex
 from mmplay.config import knob
 from mmplay.data.sensors import WeightReadings, make_weight_readings
 from mmplay.device import get_device
+from mmplay.labs import entry
+from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference, flatten
 from mmplay.models.gaussian_expert import GaussianExpert
 from mmplay.train import Trainer
 
@@ -31,16 +33,20 @@ NOMINAL_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 @dataclass(frozen=True)
 class Config:
-    bias: float = knob(0.0, lo=0.0, hi=1.0, step=0.05, help="sensor B's test-time bias, as a fraction of 4 units")
+    bias: float = knob(
+        0.0, lo=0.0, hi=1.0, step=0.05, help="sensor B's test-time bias, as a fraction of 4 units", test_time=True
+    )
     noise_a: float = knob(0.5, lo=0.1, hi=2.0, help="std of sensor A's noise")
     noise_b: float = knob(0.6, lo=0.1, hi=2.0, help="std of sensor B's noise")
     prior_std: float = knob(2.0, lo=0.5, hi=5.0, help="std of the true weights around 0")
-    prior_correction: bool = knob(True, help="divide the prior out of the product once")
-    moe_weights: str = knob("fixed", choices=("fixed", "learned"), help="MoE weights: ½ each, or a learned gate")
+    prior_correction: bool = knob(True, help="divide the prior out of the product once", test_time=True)
+    moe_weights: str = knob(
+        "fixed", choices=("fixed", "learned"), help="MoE weights: ½ each, or a learned gate", test_time=True
+    )
     n_train: int = knob(2000, lo=200, hi=20000, help="training readings")
     n_test: int = knob(2000, lo=200, hi=20000, help="test readings")
     hidden: int = knob(32, lo=4, hi=128, help="hidden units per expert")
-    lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate")
+    lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate", log=True)
     steps: int = knob(400, lo=1, hi=5000, help="optimizer steps for a headless run")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
 
@@ -51,7 +57,26 @@ class ExpertsRun:
     train: WeightReadings
     test: WeightReadings
     experts: torch.nn.ModuleDict  # {"a", "b"}: Gaussian experts; "gate": MoE weights from both readings
-    trainer: Trainer
+    trainer: Trainer = field(init=False)
+
+    def __post_init__(self) -> None:
+        experts, train = self.experts, self.train
+
+        def objective(_: int) -> dict[str, torch.Tensor]:
+            losses, means, variances = {}, [], []
+            for m in ("a", "b"):
+                mean, var = experts[m](train.x[m])
+                losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, train.w, var, full=True)
+                means.append(mean.detach())
+                variances.append(var.detach())
+            weights = gate_weights(self, train.x)
+            mixture = ex.mixture_log_density(train.w, torch.stack(means), torch.stack(variances), weights)
+            losses["gate"] = -mixture.mean()
+            return losses
+
+        optimizer = torch.optim.Adam(experts.parameters(), lr=self.config.lr)
+        self.trainer = Trainer(objective, optimizer, evaluate=lambda: flatten(scores(self, self.config)))
+        self.trainer.step(0)
 
 
 def gate_weights(run: ExpertsRun, x: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -76,24 +101,7 @@ def build(config: Config, device: torch.device | None = None) -> ExpertsRun:
             "gate": torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2)),
         }
     ).to(device)
-    optimizer = torch.optim.Adam(experts.parameters(), lr=config.lr)
-    run = ExpertsRun(config, train, test, experts, None)  # type: ignore[arg-type]
-
-    def objective(_: int) -> dict[str, torch.Tensor]:
-        losses, means, variances = {}, [], []
-        for m in ("a", "b"):
-            mean, var = experts[m](train.x[m])
-            losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, train.w, var, full=True)
-            means.append(mean.detach())
-            variances.append(var.detach())
-        weights = gate_weights(run, train.x)
-        mixture = ex.mixture_log_density(train.w, torch.stack(means), torch.stack(variances), weights)
-        losses["gate"] = -mixture.mean()
-        return losses
-
-    run.trainer = Trainer(objective, optimizer, evaluate=lambda: flat_scores(run, config))
-    run.trainer.step(0)
-    return run
+    return ExpertsRun(config, train, test, experts)
 
 
 def predictions(run: ExpertsRun, bias: float) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
@@ -145,10 +153,6 @@ def scores(run: ExpertsRun, view: Config) -> dict[str, dict[str, float]]:
     return out
 
 
-def flat_scores(run: ExpertsRun, view: Config) -> dict[str, float]:
-    return {f"{group}.{name}": v for group, values in scores(run, view).items() for name, v in values.items()}
-
-
 def reliability(run: ExpertsRun, view: Config) -> dict[str, list[float]]:
     """Empirical coverage of each method's central interval at each of ``NOMINAL_LEVELS``."""
     preds = fused(run, view)
@@ -176,11 +180,6 @@ def bias_sweep(run: ExpertsRun, view: Config, points: int = 9) -> tuple[list[flo
     return [f * MAX_BIAS for f in fractions], sweep
 
 
-def training_config(config: Config) -> Config:
-    """The part of ``config`` that training depends on (bias, prior correction, MoE weights: test time)."""
-    return replace(config, bias=0.0, prior_correction=True, moe_weights="fixed")
-
-
 @dataclass(frozen=True)
 class AnalyticResult:
     """Densities on a grid for the analytic playground, and each summary's mean and variance."""
@@ -191,6 +190,7 @@ class AnalyticResult:
     moe_density: list[float]
     poe: tuple[float, float]  # (mean, variance)
     moe: tuple[float, float]  # (mean, variance), law of total variance
+    moe_within: float  # Σπσ², the experts' weighted average variance: the MoE variance is never below it
     moe_interval_90: tuple[float, float]  # exact mixture quantiles
 
 
@@ -212,13 +212,47 @@ def analytic(means: list[float], stds: list[float], weights: list[float], points
         moe_density=torch.exp(ex.mixture_log_density(grid, mu, var, pi)).tolist(),
         poe=(float(product.mean), float(product.variance)),
         moe=(float(mixture.mean), float(mixture.variance)),
+        moe_within=float((pi / pi.sum() * var).sum()),
         moe_interval_90=interval,
     )
 
 
-def run(config: Config) -> dict:
-    live = build(config)
-    live.trainer.run(config.steps, every=max(config.steps // 5, 1))
-    metrics = scores(live, config)
-    metrics["bias_units"] = {"b": config.bias * MAX_BIAS}
-    return {"config": asdict(config), "metrics": metrics}
+def metrics(run: ExpertsRun, config: Config) -> Metrics:
+    """``{coverage_90|nll|width|variance}.<method>`` at ``config``'s bias, prior correction and MoE weights."""
+    return {**flatten(scores(run, config)), "bias_units": config.bias * MAX_BIAS}
+
+
+def poe_sharpness(metrics: Metrics) -> float:
+    """PoE's mean variance over the smaller expert's: below 1 means sharper than every expert."""
+    return metrics["variance.poe"] / min(metrics["variance.expert_a"], metrics["variance.expert_b"])
+
+
+def moe_spread(metrics: Metrics) -> float:
+    """MoE's mean variance over the larger expert's: above 1 means wider than every expert."""
+    return metrics["variance.moe"] / max(metrics["variance.expert_a"], metrics["variance.expert_b"])
+
+
+LAB = Lab(
+    entry=entry("experts"),
+    config=Config,
+    build=build,
+    metrics=metrics,
+    claims=(
+        at_most("poe_sharpness", 0.7, "PoE's variance is ≤ 0.7 × the sharper expert's", of=poe_sharpness),
+        at_least("coverage_90.poe", 0.85, "no bias: PoE's 90 % interval covers ≥ 85 % of true weights"),
+        at_least("nll_gap", 0.1, "no bias: PoE's NLL is ≥ 0.1 nats below MoE's", of=difference("nll.moe", "nll.poe")),
+        at_most("coverage_90.poe", 0.05, "largest bias (4 units): PoE's interval covers ≤ 5 %", settings={"bias": 1.0}),
+        at_least(
+            "coverage_90.moe", 0.8, "largest bias: MoE with weights ½ still covers ≥ 80 %", settings={"bias": 1.0}
+        ),
+        at_least(
+            "moe_spread",
+            1.0,
+            "largest bias: the experts' means disagree, so MoE's variance exceeds both experts'",
+            settings={"bias": 1.0},
+            of=moe_spread,
+        ),
+    ),
+    max_steps=2000,
+    default_speed=50,
+)

@@ -8,7 +8,7 @@ corrupted, how to weigh {A, B, fused}. At test time B is corrupted: Gaussian noi
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 
 import torch
 import torch.nn.functional as F
@@ -16,6 +16,8 @@ import torch.nn.functional as F
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, corrupt_misleading, corrupt_noise, make_two_modal
 from mmplay.device import get_device
+from mmplay.labs import entry
+from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference
 from mmplay.robust import gating as g
 from mmplay.train import Trainer
 
@@ -27,13 +29,19 @@ LEVELS = tuple(i / 10 for i in range(11))
 
 @dataclass(frozen=True)
 class Config:
-    corruption: float = knob(1.0, lo=0.0, hi=1.0, step=0.05, help="how corrupted modality B is at test time")
-    kind: str = knob("noise", choices=("noise", "misleading"), help="Gaussian noise, or another class's features")
-    tau: float = knob(0.3, lo=0.0, hi=0.69, step=0.01, help="JS divergence (nats) above which the gate may close")
+    corruption: float = knob(
+        1.0, lo=0.0, hi=1.0, step=0.05, help="how corrupted modality B is at test time", test_time=True
+    )
+    kind: str = knob(
+        "noise", choices=("noise", "misleading"), help="Gaussian noise, or another class's features", test_time=True
+    )
+    tau: float = knob(
+        0.3, lo=0.0, hi=0.69, step=0.01, help="JS divergence (nats) above which the gate may close", test_time=True
+    )
     noise: float = knob(0.5, lo=0.1, hi=1.5, help="clean per-feature noise of both modalities")
     n_train: int = knob(4000, lo=400, hi=40000, help="training items")
     n_test: int = knob(4000, lo=400, hi=40000, help="test items")
-    lr: float = knob(0.03, lo=0.001, hi=0.3, help="Adam learning rate")
+    lr: float = knob(0.03, lo=0.001, hi=0.3, help="Adam learning rate", log=True)
     steps: int = knob(400, lo=1, hi=5000, help="optimizer steps for a headless run")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, corruption and initial weights")
 
@@ -45,7 +53,28 @@ class GatingRun:
     test: TwoModalData
     models: torch.nn.ModuleDict
     typicality: dict[str, g.Typicality]
-    trainer: Trainer
+    trainer: Trainer = field(init=False)
+
+    def __post_init__(self) -> None:
+        models, train = self.models, self.train
+
+        def objective(step: int) -> dict[str, torch.Tensor]:
+            losses = {
+                "a_only": F.cross_entropy(models["a_only"](train.x["a"]), train.y),
+                "b_only": F.cross_entropy(models["b_only"](train.x["b"]), train.y),
+                "naive": F.cross_entropy(models["naive"](torch.cat([train.x["a"], train.x["b"]], 1)), train.y),
+            }
+            noisy = augmented(train, step)
+            with torch.no_grad():
+                probs = expert_probs(self, noisy)
+            mixed, _ = gated_soft(self, noisy, probs)
+            losses["learned_gate"] = F.nll_loss(torch.log(mixed.clamp_min(1e-9)), train.y)
+            return losses
+
+        optimizer = torch.optim.Adam(models.parameters(), lr=self.config.lr)
+        evaluate = lambda: {f"accuracy.{k}": v for k, v in evaluate_at(self, self.config).items()}  # noqa: E731
+        self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
+        self.trainer.step(0)
 
 
 def expert_probs(run: GatingRun, data: TwoModalData) -> dict[str, torch.Tensor]:
@@ -84,28 +113,7 @@ def build(config: Config, device: torch.device | None = None) -> GatingRun:
         }
     ).to(device)
     typicality = {m: g.Typicality.fit(train.x[m], train.y, CLASSES) for m in ("a", "b")}
-    run = GatingRun(config, train, test, models, typicality, None)  # type: ignore[arg-type]
-
-    def objective(step: int) -> dict[str, torch.Tensor]:
-        losses = {
-            "a_only": F.cross_entropy(models["a_only"](train.x["a"]), train.y),
-            "b_only": F.cross_entropy(models["b_only"](train.x["b"]), train.y),
-            "naive": F.cross_entropy(models["naive"](torch.cat([train.x["a"], train.x["b"]], 1)), train.y),
-        }
-        noisy = augmented(train, step)
-        with torch.no_grad():
-            probs = expert_probs(run, noisy)
-        mixed, _ = gated_soft(run, noisy, probs)
-        losses["learned_gate"] = F.nll_loss(torch.log(mixed.clamp_min(1e-9)), train.y)
-        return losses
-
-    run.trainer = Trainer(
-        objective,
-        torch.optim.Adam(models.parameters(), lr=config.lr),
-        evaluate=lambda: {f"accuracy.{k}": v for k, v in evaluate_at(run, config.corruption).items()},
-    )
-    run.trainer.step(0)
-    return run
+    return GatingRun(config, train, test, models, typicality)
 
 
 def gated_soft(run: GatingRun, data: TwoModalData, probs: dict[str, torch.Tensor]):
@@ -114,64 +122,94 @@ def gated_soft(run: GatingRun, data: TwoModalData, probs: dict[str, torch.Tensor
     return run.models["gate"](features, probs["a_only"], probs["b_only"], probs["naive"])
 
 
-def corrupted_test(run: GatingRun, level: float) -> TwoModalData:
-    c, test = run.config, run.test
-    if c.kind == "noise":
-        return test.replace("b", corrupt_noise(test.x["b"], MAX_NOISE * level, seed=c.seed + 7))
-    return test.replace("b", corrupt_misleading(test, "b", level, seed=c.seed + 7))
+def corrupted_test(run: GatingRun, view: Config) -> TwoModalData:
+    """The test set with B corrupted as ``view`` says (its kind and level)."""
+    test, seed = run.test, run.config.seed + 7
+    if view.kind == "noise":
+        return test.replace("b", corrupt_noise(test.x["b"], MAX_NOISE * view.corruption, seed=seed))
+    return test.replace("b", corrupt_misleading(test, "b", view.corruption, seed=seed))
 
 
-def predictions(run: GatingRun, level: float, tau: float | None = None) -> tuple[dict[str, torch.Tensor], dict]:
-    """Predictive distributions of every method at corruption ``level``, plus gate diagnostics."""
-    tau = run.config.tau if tau is None else tau
-    data = corrupted_test(run, level)
+def predictions(run: GatingRun, view: Config) -> tuple[dict[str, torch.Tensor], dict]:
+    """Predictive distributions of every method under ``view`` (corruption, kind, τ), and gate diagnostics."""
+    data = corrupted_test(run, view)
     with torch.no_grad():
         probs = expert_probs(run, data)
         atyp = {m: run.typicality[m].atypicality(data.x[m]) for m in ("a", "b")}
-        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], tau)
+        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], view.tau)
         probs["learned_gate"], weights = gated_soft(run, data, probs)
-        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], tau)
+        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], view.tau)
         js = g.js_divergence(probs["a_only"], probs["b_only"])
     diagnostics = {"open_rate": float(fused_open.float().mean()), "js": js, "gate_weights": weights.mean(0).tolist()}
     return probs, diagnostics
 
 
-def evaluate_at(run: GatingRun, level: float, tau: float | None = None) -> dict[str, float]:
-    probs, _ = predictions(run, level, tau)
+def evaluate_at(run: GatingRun, view: Config) -> dict[str, float]:
+    """Test accuracy of every method under ``view``."""
+    probs, _ = predictions(run, view)
     y = run.test.y
     return {name: float((probs[name].argmax(-1) == y).float().mean()) for name in METHODS}
 
 
-def corruption_sweep(run: GatingRun, tau: float | None = None) -> dict[str, list[float]]:
+def corruption_sweep(run: GatingRun, view: Config) -> dict[str, list[float]]:
     """Accuracy of every method, and the rule gate's open rate, at each level in ``LEVELS``."""
-    rows = [(evaluate_at(run, level, tau), predictions(run, level, tau)[1]["open_rate"]) for level in LEVELS]
-    sweep = {name: [acc[name] for acc, _ in rows] for name in METHODS}
-    sweep["open_rate"] = [rate for _, rate in rows]
+    rows = [predictions(run, replace(view, corruption=level)) for level in LEVELS]
+    y = run.test.y
+    sweep = {name: [float((probs[name].argmax(-1) == y).float().mean()) for probs, _ in rows] for name in METHODS}
+    sweep["open_rate"] = [diagnostics["open_rate"] for _, diagnostics in rows]
     return sweep
 
 
-def tau_tradeoff(run: GatingRun, taus: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)) -> dict:
+def tau_tradeoff(run: GatingRun, view: Config, taus: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)) -> dict:
     """Rule-gate accuracy on clean and on the most corrupted data, for each threshold τ."""
+    at = lambda level, tau: evaluate_at(run, replace(view, corruption=level, tau=tau))["rule_gate"]  # noqa: E731
+    return {"tau": list(taus), "clean": [at(0.0, t) for t in taus], "corrupted": [at(1.0, t) for t in taus]}
+
+
+def disagreement(run: GatingRun, view: Config) -> dict[str, list[float]]:
+    """JS divergences on clean test data and at the view's corruption."""
     return {
-        "tau": list(taus),
-        "clean": [evaluate_at(run, 0.0, t)["rule_gate"] for t in taus],
-        "corrupted": [evaluate_at(run, 1.0, t)["rule_gate"] for t in taus],
+        "clean": predictions(run, replace(view, corruption=0.0))[1]["js"].cpu().tolist(),
+        "corrupted": predictions(run, view)[1]["js"].cpu().tolist(),
     }
 
 
-def disagreement(run: GatingRun) -> dict[str, list[float]]:
-    """JS divergences on clean test data and at the configured corruption."""
-    return {
-        "clean": predictions(run, 0.0)[1]["js"].cpu().tolist(),
-        "corrupted": predictions(run, run.config.corruption)[1]["js"].cpu().tolist(),
-    }
+def metrics(run: GatingRun, config: Config) -> Metrics:
+    """``accuracy.<method>`` under ``config``'s corruption, ``margin.<method>`` = accuracy − best single
+    modality's, and the rule gate's ``open_rate``."""
+    accuracy = evaluate_at(run, config)
+    best = max(accuracy["a_only"], accuracy["b_only"])
+    out = {f"accuracy.{k}": v for k, v in accuracy.items()}
+    out.update({f"margin.{k}": v - best for k, v in accuracy.items()})
+    out["open_rate"] = predictions(run, config)[1]["open_rate"]
+    return out
 
 
-def run(config: Config) -> dict:
-    live = build(config)
-    live.trainer.run(config.steps, every=max(config.steps // 4, 1))
-    _, diagnostics = predictions(live, config.corruption)
-    return {
-        "config": asdict(config),
-        "metrics": {"accuracy": evaluate_at(live, config.corruption), "open_rate": diagnostics["open_rate"]},
-    }
+LAB = Lab(
+    entry=entry("gating"),
+    config=Config,
+    build=build,
+    metrics=metrics,
+    claims=(
+        at_most("margin.naive", -0.2, "noise std 8 on B: naive fusion falls ≥ 20 points below A alone"),
+        at_least("margin.rule_gate", -0.02, "… the rule gate (JS + typicality) stays within 2 points of A alone"),
+        at_least("margin.learned_gate", -0.02, "… and so does the learned gate"),
+        at_most("margin.entropy_gate", -0.2, "… while a gate that reads only entropy is fooled (≥ 20 points below)"),
+        at_most(
+            "rule_gate_cost",
+            0.01,
+            "clean data: the rule gate costs ≤ 1 point against naive fusion",
+            settings={"corruption": 0.0},
+            of=difference("accuracy.naive", "accuracy.rule_gate"),
+        ),
+        at_most(
+            "learned_gate_cost",
+            0.01,
+            "clean data: the learned gate costs ≤ 1 point against naive fusion",
+            settings={"corruption": 0.0},
+            of=difference("accuracy.naive", "accuracy.learned_gate"),
+        ),
+    ),
+    max_steps=2000,
+    default_speed=50,
+)

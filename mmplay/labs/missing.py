@@ -8,7 +8,7 @@ classifier of the same shape is trained with modality dropout (probability q) an
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 
 import torch
 import torch.nn.functional as F
@@ -16,23 +16,29 @@ import torch.nn.functional as F
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, make_two_modal
 from mmplay.device import get_device
+from mmplay.labs import entry
+from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference
 from mmplay.robust.missing import GaussianImputer, MaskedClassifier, dropout_masks
 from mmplay.train import Trainer
 
 STRATEGIES = ("zero_fill", "mean_fill", "conditional", "regressor", "dropout", "dropout_impute")
 RATES = tuple(i / 10 for i in range(11))
+Q_SWEEP = (0.0, 0.15, 0.3, 0.5, 0.7)  # dropout probabilities of the q sweep
+Q_CHUNK = 50  # the q sweep trains in chunks of this many steps between progress reports
 
 
 @dataclass(frozen=True)
 class Config:
-    rate: float = knob(0.5, lo=0.0, hi=1.0, step=0.05, help="fraction of test items with a missing modality")
-    missing: str = knob("b", choices=("a", "b", "either"), help="which modality goes missing")
+    rate: float = knob(
+        0.5, lo=0.0, hi=1.0, step=0.05, help="fraction of test items with a missing modality", test_time=True
+    )
+    missing: str = knob("b", choices=("a", "b", "either"), help="which modality goes missing", test_time=True)
     q: float = knob(0.3, lo=0.0, hi=0.9, step=0.05, help="modality-dropout probability during training")
     shared_std: float = knob(0.8, lo=0.0, hi=2.0, help="within-class latent spread shared by A and B")
     offset: float = knob(3.0, lo=-5.0, hi=5.0, help="mean of every feature (so that zero is not 'average')")
     n_train: int = knob(4000, lo=400, hi=40000, help="training items")
     n_test: int = knob(4000, lo=400, hi=40000, help="test items")
-    lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate")
+    lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate", log=True)
     steps: int = knob(600, lo=1, hi=5000, help="optimizer steps for a headless run")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, masks and initial weights")
 
@@ -44,7 +50,27 @@ class MissingRun:
     test: TwoModalData
     models: torch.nn.ModuleDict
     imputer: GaussianImputer
-    trainer: Trainer
+    trainer: Trainer = field(init=False)
+
+    def __post_init__(self) -> None:
+        config, models = self.config, self.models
+        device = self.train.y.device
+        gen = torch.Generator().manual_seed(config.seed + 3)
+        ones = torch.ones(config.n_train, 1, device=device)
+        x_a, x_b, y = self.train.x["a"], self.train.x["b"], self.train.y
+
+        def objective(_: int) -> dict[str, torch.Tensor]:
+            m_a, m_b = (m.to(device) for m in dropout_masks(config.n_train, config.q, gen))
+            return {
+                "complete": F.cross_entropy(models["complete"](x_a, x_b, ones, ones), y),
+                "dropout": F.cross_entropy(models["dropout"](x_a, x_b, m_a, m_b), y),
+                "regressors": F.mse_loss(models["regress_b"](x_a), x_b) + F.mse_loss(models["regress_a"](x_b), x_a),
+            }
+
+        optimizer = torch.optim.Adam(models.parameters(), lr=config.lr)
+        evaluate = lambda: {f"accuracy.{k}": v for k, v in accuracies(self, config.rate).items()}  # noqa: E731
+        self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
+        self.trainer.step(0)
 
 
 def build(config: Config, device: torch.device | None = None) -> MissingRun:
@@ -61,26 +87,7 @@ def build(config: Config, device: torch.device | None = None) -> MissingRun:
         }
     ).to(device)
     imputer = GaussianImputer().fit(train.x["a"], train.x["b"])
-    gen = torch.Generator().manual_seed(config.seed + 3)
-    ones = torch.ones(config.n_train, 1, device=device)
-    x_a, x_b, y = train.x["a"], train.x["b"], train.y
-
-    def objective(_: int) -> dict[str, torch.Tensor]:
-        m_a, m_b = (m.to(device) for m in dropout_masks(config.n_train, config.q, gen))
-        return {
-            "complete": F.cross_entropy(models["complete"](x_a, x_b, ones, ones), y),
-            "dropout": F.cross_entropy(models["dropout"](x_a, x_b, m_a, m_b), y),
-            "regressors": F.mse_loss(models["regress_b"](x_a), x_b) + F.mse_loss(models["regress_a"](x_b), x_a),
-        }
-
-    run = MissingRun(config, train, test, models, imputer, None)  # type: ignore[arg-type]
-    run.trainer = Trainer(
-        objective,
-        torch.optim.Adam(models.parameters(), lr=config.lr),
-        evaluate=lambda: {f"accuracy.{k}": v for k, v in accuracies(run, config.rate).items()},
-    )
-    run.trainer.step(0)
-    return run
+    return MissingRun(config, train, test, models, imputer)
 
 
 def missing_masks(run: MissingRun, rate: float, which: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -138,18 +145,66 @@ def imputation_sample(run: MissingRun, which: str, limit: int = 300) -> dict[str
     return {"true": truth[:, 1].tolist(), "conditional": cond[:, 1].tolist(), "regressor": learned[:, 1].tolist()}
 
 
-def dropout_q_sweep(config: Config, qs: tuple[float, ...] = (0.0, 0.15, 0.3, 0.5, 0.7)) -> dict[str, list[float]]:
-    """Complete-data and B-missing accuracy of dropout models trained at each q (fresh runs)."""
+def dropout_q_sweep(config: Config, _run: object = None, progress: Progress = lambda _: None) -> dict:
+    """Complete-data and B-missing accuracy of dropout models trained at each q in ``Q_SWEEP`` (fresh runs)."""
     complete, b_missing = [], []
-    for q in qs:
-        live = build(Config(**{**asdict(config), "q": q}))
-        live.trainer.run(config.steps, every=config.steps)
+    for i, q in enumerate(Q_SWEEP):
+        live = build(replace(config, q=q))
+        while live.trainer.steps_done < config.steps:
+            live.trainer.step(min(Q_CHUNK, config.steps - live.trainer.steps_done))
+            progress((i + live.trainer.steps_done / config.steps) / len(Q_SWEEP))
         complete.append(accuracies(live, 0.0, "b")["dropout"])
         b_missing.append(accuracies(live, 1.0, "b")["dropout"])
-    return {"q": list(qs), "complete": complete, "b_missing": b_missing}
+    return {"q": list(Q_SWEEP), "complete": complete, "b_missing": b_missing}
 
 
-def run(config: Config) -> dict:
-    live = build(config)
-    live.trainer.run(config.steps, every=max(config.steps // 4, 1))
-    return {"config": asdict(config), "metrics": {"accuracy": accuracies(live, config.rate)}}
+def metrics(run: MissingRun, config: Config) -> Metrics:
+    """``accuracy.<strategy>`` at ``config``'s missing rate and modality."""
+    return {f"accuracy.{k}": v for k, v in accuracies(run, config.rate, config.missing).items()}
+
+
+LAB = Lab(
+    entry=entry("missing"),
+    config=Config,
+    build=build,
+    metrics=metrics,
+    claims=(
+        at_most(
+            "accuracy.zero_fill",
+            0.45,
+            "B always missing: zero-filling breaks the model, ≤ 45 % (chance 33 %)",
+            settings={"rate": 1.0},
+        ),
+        at_least(
+            "accuracy.conditional",
+            0.55,
+            "B always missing: conditional-Gaussian imputation keeps ≥ 55 %",
+            settings={"rate": 1.0},
+        ),
+        at_least("accuracy.dropout", 0.55, "B always missing: modality dropout keeps ≥ 55 %", settings={"rate": 1.0}),
+        at_most(
+            "dropout_vs_imputer",
+            0.03,
+            "B always missing: dropout is within 3 points of the conditional imputer (it matches, not beats it)",
+            settings={"rate": 1.0},
+            of=difference("accuracy.conditional", "accuracy.dropout"),
+        ),
+        at_most(
+            "dropout_cost",
+            0.015,
+            "nothing missing: training with dropout costs ≤ 1.5 points",
+            settings={"rate": 0.0},
+            of=difference("accuracy.zero_fill", "accuracy.dropout"),
+        ),
+    ),
+    extras=(
+        Extra(
+            "q_sweep",
+            "Train five dropout models, q = 0 … 0.7 (≈ 20 s)",
+            ("shared_std", "offset", "n_train", "n_test", "lr", "steps", "seed"),
+            dropout_q_sweep,
+        ),
+    ),
+    max_steps=3000,
+    default_speed=50,
+)

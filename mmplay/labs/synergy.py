@@ -7,7 +7,7 @@ separate runs. Loss per model: ``BCE(ℓ, y)``; the trained sum is ``Σ_models B
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -17,9 +17,14 @@ from mmplay.config import knob
 from mmplay.data.xor import PRESETS, GateSplit, gate_table, make_gate_data
 from mmplay.device import get_device
 from mmplay.info import williams_beer_pid
+from mmplay.labs import entry
+from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, between, flatten, nested
 from mmplay.metrics import binary_accuracy, binary_nll
 from mmplay.models.gate_heads import MODEL_NAMES, GateModelBank
-from mmplay.train import Snapshot, Trainer
+from mmplay.train import Trainer
+
+CHANCE_BAND = 0.62  # single modalities and linear fusion stay at or below this test accuracy
+SOLVED = 0.98  # the interaction model and the MLP reach this test accuracy
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,9 @@ def test_points(run: SynergyRun, limit: int = 200) -> tuple[np.ndarray, np.ndarr
     return points.cpu().numpy().round(3), run.test.y[:limit].cpu().numpy()
 
 
-def solved_models(metrics: dict[str, dict[str, float]], target: float = 0.98) -> set[str]:
+def solved_models(metrics: Metrics, target: float = SOLVED) -> set[str]:
     """Models whose test accuracy reaches ``target``."""
-    return {name for name, acc in metrics["test_accuracy"].items() if acc >= target}
+    return {name for name, acc in nested(metrics, "test_accuracy").items() if acc >= target}
 
 
 def pid_bits(preset: str) -> dict[str, float]:
@@ -111,20 +116,26 @@ def pid_bits(preset: str) -> dict[str, float]:
     return williams_beer_pid(gate_table(preset)).as_dict()
 
 
-def metrics_of(snapshot: Snapshot, preset: str) -> dict[str, dict[str, float]]:
-    """Nested metrics for the CLI/export: ``{group: {model: value}}`` plus ``pid_bits``."""
-    nested: dict[str, dict[str, float]] = {}
-    for key, value in snapshot.metrics.items():
-        group, name = key.split(".")
-        nested.setdefault(group, {})[name] = value
-    if snapshot.losses:
-        nested["final_train_loss"] = snapshot.losses
-    nested["pid_bits"] = pid_bits(preset)
-    return nested
+def metrics(run: SynergyRun, config: Config) -> Metrics:
+    """``{train_accuracy|test_accuracy|test_loss}.<model>`` at the last snapshot, and ``pid.<atom>``."""
+    return {**run.trainer.history[-1].metrics, **flatten(pid_bits(config.preset), "pid.")}
 
 
-def run(config: Config) -> dict:
-    """Train ``config.steps`` steps headless; return ``{"config", "metrics"}``."""
-    live = build(config)
-    snapshot = live.trainer.run(config.steps, every=max(config.steps // 10, 1))
-    return {"config": asdict(config), "metrics": metrics_of(snapshot, config.preset)}
+LAB = Lab(
+    entry=entry("synergy"),
+    config=Config,
+    build=build,
+    metrics=metrics,
+    claims=(
+        at_most(
+            "test_accuracy.a_only", CHANCE_BAND, f"A alone (x) stays near chance: ≤ {CHANCE_BAND:.0%} test accuracy"
+        ),
+        at_most("test_accuracy.b_only", CHANCE_BAND, f"B alone (y) stays near chance: ≤ {CHANCE_BAND:.0%}"),
+        at_most("test_accuracy.late_sum", CHANCE_BAND, f"late fusion (sum of logits) stays ≤ {CHANCE_BAND:.0%}"),
+        at_most("test_accuracy.linear_concat", CHANCE_BAND, f"a linear model on [x, y] stays ≤ {CHANCE_BAND:.0%}"),
+        at_least("test_accuracy.interaction", SOLVED, f"a linear model on [x, y, x·y] reaches ≥ {SOLVED:.0%}"),
+        at_least("test_accuracy.mlp", SOLVED, f"an MLP on [x, y] reaches ≥ {SOLVED:.0%}"),
+        between("pid.synergy", 1 - 1e-9, 1 + 1e-9, "XOR's information is pure synergy: 1 bit (Williams–Beer PID)"),
+    ),
+    max_steps=1000,
+)

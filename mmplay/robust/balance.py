@@ -3,7 +3,8 @@
 OGM (Peng et al., CVPR 2022, Eq. 10). For a concat head ``logits = Σ_u W_u φ_u + b``, modality u's
 contribution score on a batch is ``s_u = Σᵢ softmax(W_u φ_u(xᵢ) + b/2)[yᵢ]``; with
 ``ρ_u = s_u / s_other``, the encoder gradient of u is multiplied by ``k_u = 1 − tanh(α·ρ_u)`` when
-``ρ_u > 1`` (else 1). OGM-GE then adds Gaussian noise with the gradient's own standard deviation.
+``ρ_u > 1`` (else 1). OGM-GE also adds Gaussian noise whose std is that of the gradient before modulation:
+``g ← k·g + N(0, std(g)²)``.
 Gradient-norm equalisation rescales both encoders' gradients to the mean of their norms.
 """
 
@@ -32,17 +33,26 @@ def grad_norm(params: Iterable[torch.nn.Parameter]) -> float:
 
 
 def scale_grads(params: Iterable[torch.nn.Parameter], factor: float) -> None:
+    """``g ← factor·g`` for every parameter with a gradient."""
     for p in params:
         if p.grad is not None:
             p.grad.mul_(factor)
 
 
-def add_gradient_noise(params: Iterable[torch.nn.Parameter], generator: torch.Generator) -> None:
-    """OGM-GE: ``g ← g + N(0, std(g)²)`` per parameter tensor."""
+def modulate_grads(params: Iterable[torch.nn.Parameter], k: float, generator: torch.Generator, noise: bool) -> None:
+    """OGM (``noise=False``): ``g ← k·g``; OGM-GE (``noise=True``): ``g ← k·g + N(0, std(g)²)``.
+
+    ``std(g)`` is taken per parameter tensor from the gradient *before* modulation (Peng et al., CVPR 2022,
+    and the authors' code), so the noise does not shrink with ``k``. Tensors with a single element have no
+    std and are only scaled. The noise is drawn on the CPU from ``generator`` (same numbers on any device).
+    """
     for p in params:
-        if p.grad is not None and p.grad.numel() > 1:
-            noise = torch.randn(p.grad.shape, generator=generator).to(p.grad.device)
-            p.grad.add_(noise * p.grad.std())
+        if p.grad is None:
+            continue
+        std = p.grad.std() if noise and p.grad.numel() > 1 else None
+        p.grad.mul_(k)
+        if std is not None:
+            p.grad.add_(torch.randn(p.grad.shape, generator=generator).to(p.grad.device) * std)
 
 
 def equalise_grad_norms(groups: dict[str, list[torch.nn.Parameter]]) -> None:

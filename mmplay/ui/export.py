@@ -1,4 +1,5 @@
-"""Export: a zip with the config (JSON), the metric history (CSV) and the figures (HTML)."""
+"""Export: a zip with the config (JSON), the metrics at the user's settings and the training history
+(CSV), and the figures (HTML)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,23 @@ def history_csv(rows: Sequence[Mapping[str, float]]) -> str:
     return buffer.getvalue()
 
 
-def export_zip(lab: str, config: Any, rows: Sequence[Mapping[str, float]], figures: Mapping[str, go.Figure]) -> bytes:
-    """The bundle's bytes; the first figure embeds plotly.js so the HTML works offline."""
+def export_zip(
+    lab: str,
+    config: Any,
+    metrics: Mapping[str, float],
+    rows: Sequence[Mapping[str, float]],
+    figures: Mapping[str, go.Figure],
+) -> bytes:
+    """The bundle's bytes; the first figure embeds plotly.js so the HTML works offline.
+
+    ``metrics.csv``: ``metric,value`` at ``config`` (the user's settings, test-time knobs included);
+    ``history.csv``: one row per training snapshot (evaluated at the training settings).
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("config.json", json.dumps({"lab": lab, "config": asdict(config)}, indent=2))
-        bundle.writestr("metrics.csv", history_csv(rows))
+        bundle.writestr("metrics.csv", history_csv([{"metric": k, "value": v} for k, v in sorted(metrics.items())]))
+        bundle.writestr("history.csv", history_csv(rows))
         parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures.values())]
         bundle.writestr("figures.html", "<html><meta charset='utf-8'><body>" + "\n".join(parts) + "</body></html>")
     return buffer.getvalue()

@@ -18,6 +18,7 @@ import streamlit as st
 from mmplay.ui.runtime import training_slot
 
 SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick
+TICK_BUDGET_S = 0.5  # a tick stops taking steps after this long (big settings: fewer steps, same pace)
 
 
 class Steppable(Protocol):
@@ -57,7 +58,7 @@ def _step(key: str, speed_key: str) -> None:
     state.playing = False
     with training_slot() as ok:
         if ok:
-            state.run.trainer.step(int(st.session_state[speed_key]))  # the speed slider is drawn before any click
+            state.run.trainer.step(int(st.session_state[speed_key]), budget_s=TICK_BUDGET_S)
 
 
 def _set_playing(key: str, playing: bool) -> None:
@@ -105,7 +106,8 @@ def training_panel(
         if current.playing:
             with training_slot() as ok:
                 if ok:
-                    trainer.step(min(int(st.session_state[speed_key]), max_steps - trainer.steps_done))
+                    wanted = min(int(st.session_state[speed_key]), max_steps - trainer.steps_done)
+                    trainer.step(wanted, budget_s=TICK_BUDGET_S)
                 else:
                     st.caption("The server is busy with other students' runs — this tick waited.")
             if trainer.steps_done >= max_steps:

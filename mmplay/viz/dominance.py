@@ -54,19 +54,19 @@ def ogm_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
 def probe_figure(
     steps: Sequence[int],
     probes: Mapping[str, Sequence[float]],
-    ceilings: Mapping[str, float],
+    ceilings: Mapping[str, float] | None,
     kept: Mapping[str, tuple[Sequence[int], Sequence[float]]] = {},
 ) -> go.Figure:
-    """Unimodal probe accuracy per modality against its ceiling (dashed); kept runs overlaid (B)."""
+    """Unimodal probe accuracy per modality against its ceiling (dashed, when computed); kept runs overlaid (B)."""
     fig = go.Figure()
     for u in ("a", "b"):
         color = MODALITY_COLORS[u]
         fig.add_scatter(
             x=list(steps), y=list(probes[u]), mode="lines", name=f"probe {u.upper()}", line={"color": color, "width": 3}
         )
-        fig.add_hline(
-            y=ceilings[u], line_dash="dash", line_color=color, annotation_text=f"{u.upper()} alone {ceilings[u]:.0%}"
-        )
+        if ceilings:
+            label = f"{u.upper()} alone {ceilings[u]:.0%}"
+            fig.add_hline(y=ceilings[u], line_dash="dash", line_color=color, annotation_text=label)
     for label, (kept_steps, kept_b) in kept.items():
         fig.add_scatter(
             x=list(kept_steps), y=list(kept_b), mode="lines", name=f"probe B · {label}", line={"dash": "dot"}

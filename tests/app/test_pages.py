@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mmplay.ui.catalog import LABS
+from mmplay.labs import CATALOG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,10 +22,10 @@ def test_app_entry_point_renders_home_with_a_link_to_every_lab():
     assert not at.exception
     assert any("mmplay" in t.value for t in at.title)
     links = [link.proto.page for link in at.get("page_link")]
-    assert sorted(links) == sorted(lab.slug for lab in LABS)
+    assert sorted(links) == sorted(lab.slug for lab in CATALOG)
 
 
-@pytest.mark.parametrize("slug", [lab.slug for lab in LABS])
+@pytest.mark.parametrize("slug", [lab.slug for lab in CATALOG])
 def test_every_lab_page_renders_and_step_changes_its_metrics(slug):
     at = page(slug).run()
     assert not at.exception

@@ -9,9 +9,8 @@ import zipfile
 
 import plotly.graph_objects as go
 
-from mmplay.labs import synergy
+from mmplay.labs import CATALOG, synergy
 from mmplay.ui import runtime
-from mmplay.ui.catalog import LABS
 from mmplay.ui.export import export_zip, history_csv
 
 
@@ -38,13 +37,15 @@ def test_training_slots_bound_concurrent_ticks(monkeypatch):
     runtime._training_slots.clear()
 
 
-def test_export_bundle_holds_config_metrics_and_offline_figures():
+def test_export_bundle_holds_config_metrics_history_and_offline_figures():
     rows = [{"step": 1, "loss.a": 0.5}, {"step": 2, "loss.a": 0.4, "acc": 0.9}]
-    data = export_zip("synergy", synergy.Config(), rows, {"f": go.Figure(go.Bar(y=[1])), "g": go.Figure()})
+    figures = {"f": go.Figure(go.Bar(y=[1])), "g": go.Figure()}
+    data = export_zip("synergy", synergy.Config(), {"acc": 0.9}, rows, figures)
     bundle = zipfile.ZipFile(io.BytesIO(data))
-    assert sorted(bundle.namelist()) == ["config.json", "figures.html", "metrics.csv"]
+    assert sorted(bundle.namelist()) == ["config.json", "figures.html", "history.csv", "metrics.csv"]
     assert json.loads(bundle.read("config.json"))["config"]["preset"] == "xor"
-    assert bundle.read("metrics.csv").decode().splitlines()[0] == "step,loss.a,acc"
+    assert bundle.read("history.csv").decode().splitlines()[0] == "step,loss.a,acc"
+    assert bundle.read("metrics.csv").decode().splitlines() == ["metric,value", "acc,0.9"]
     html = bundle.read("figures.html").decode()
     assert html.count("plotly.js") >= 1 and html.count('class="plotly-graph-div"') == 2
 
@@ -56,8 +57,8 @@ def test_history_csv_fills_missing_columns():
 LOAD_AND_COUNT = """
 import gc, importlib, json, sys
 from mmplay.ui import runtime
-from mmplay.ui.catalog import LABS
-for lab in LABS:
+from mmplay.labs import CATALOG
+for lab in CATALOG:
     importlib.import_module(f"mmplay.labs.{lab.slug}")
 runtime.freeze_loaded_objects()
 walked = len(gc.get_objects())  # what Streamlit's gc.collect() after each run now walks
@@ -72,7 +73,7 @@ print(json.dumps({"frozen": gc.get_freeze_count(), "walked": walked, "freed": gc
 def test_loaded_libraries_are_frozen_out_of_the_per_run_collection():
     out = subprocess.run([sys.executable, "-c", LOAD_AND_COUNT], capture_output=True, text=True, check=True)
     counts = json.loads(out.stdout)
-    assert {f"mmplay.labs.{lab.slug}" for lab in LABS} <= set(counts["labs"])
+    assert {f"mmplay.labs.{lab.slug}" for lab in CATALOG} <= set(counts["labs"])
     assert counts["frozen"] > 100_000  # torch, scipy, plotly: the objects a full collection used to walk
     assert counts["walked"] < counts["frozen"] / 50
     assert counts["freed"] >= 1  # garbage made after the freeze is still collected

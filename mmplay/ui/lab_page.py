@@ -1,0 +1,107 @@
+"""The template every lab page follows, derived from the lab's declaration.
+
+``page = LabPage.open("synergy", title, claim, heading, labels)`` draws the header and the sidebar,
+reads the config from the URL and keeps this session's run (rebuilt only when a training knob
+changes: test-time knobs re-score it). Then the page draws its own parts with ``page.config`` and
+``page.state``, ``page.train(render)`` runs the live panel (with the claims checked under it),
+``page.extra(name)`` a heavy extra, and ``page.export(figures)`` the download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from mmplay.config import training_config
+from mmplay.labs import LABS
+from mmplay.labs.declaration import Lab, Metrics, flatten
+from mmplay.train import history_rows
+from mmplay.ui.claims_panel import claims_panel
+from mmplay.ui.controls import sidebar_config
+from mmplay.ui.export import export_button, export_zip
+from mmplay.ui.extras import cached_result, extra_result, result_key
+from mmplay.ui.live import LiveState, live_state, training_panel
+from mmplay.ui.page import lab_header
+
+
+@dataclass
+class LabPage:
+    lab: Lab
+    config: Any  # the user's settings, test-time knobs included
+    state: LiveState  # this session's run (trained at the config's training knobs)
+    build: Callable[[Any], Any]  # the state's key -> a fresh run (Reset)
+
+    @classmethod
+    def open(
+        cls,
+        slug: str,
+        title: str,
+        claim: str,
+        heading: str,
+        labels: Mapping[str, str],
+        data: Callable[[Any], tuple[str, Any]] | None = None,
+    ) -> LabPage:
+        """Header, sidebar controls (from the URL), and this session's run.
+
+        ``data(config) -> (source, data)``: the user's own data (an upload), passed to
+        ``lab.build(config, None, data)``; ``source`` names it in the run's key.
+        """
+        lab = LABS[slug]
+        lab_header(slug, title, claim)
+        config = sidebar_config(lab.config, heading, labels, key=slug)
+        if data is None:
+            key, build = training_config(config), lab.build
+        else:
+            source, own = data(config)
+            key, build = (training_config(config), source), lambda key: lab.build(key[0], None, own)
+        return cls(lab, config, live_state(f"{slug}.run", key, build), build)
+
+    @property
+    def run(self) -> Any:
+        return self.state.run
+
+    def metrics(self, run: Any) -> Metrics:
+        """The lab's metrics at the user's settings, with every extra already computed for them."""
+        metrics = self.lab.metrics(run, self.config)
+        for extra in self.lab.extras:
+            result = cached_result(extra, result_key(extra, self.config, run))
+            if result is not None:
+                metrics.update(flatten(result, f"{extra.name}."))
+        return metrics
+
+    def train(self, render: Callable[[Any], None]) -> None:
+        """Play / Pause / Step / Reset and the live panel: ``render(run)``, then the claims checked on it."""
+
+        def panel(run: Any) -> None:
+            render(run)
+            claims_panel(self.lab, self.config, self.metrics(run), run.trainer.steps_done)
+
+        training_panel(
+            f"{self.lab.slug}.run",
+            self.state,
+            self.build,
+            panel,
+            max_steps=self.lab.max_steps,
+            default_speed=self.lab.default_speed,
+        )
+
+    def extra(self, name: str, auto: bool = False) -> dict | None:
+        """A heavy extra's result for the current settings (see :mod:`mmplay.ui.extras`)."""
+        return extra_result(self.lab, name, self.config, self.state.run, auto=auto)
+
+    def playing(self) -> bool:
+        return bool(st.session_state[f"{self.lab.slug}.run"].playing)
+
+    def export(self, figures: Callable[[Any], Mapping[str, go.Figure]]) -> None:
+        """The download: config, metrics at the user's settings, the training history, the figures."""
+        slug = self.lab.slug
+
+        def bundle() -> bytes:
+            run = self.state.run
+            return export_zip(slug, self.config, self.metrics(run), history_rows(run.trainer.history), figures(run))
+
+        export_button(slug, bundle, key=f"{slug}.export")
