@@ -6,8 +6,8 @@ The numbers come from the declarations in ``mmplay/labs/<lab>.py``, nothing is r
 import pytest
 
 from mmplay.labs import LAB_NAMES, LABS
-from mmplay.labs.declaration import Claim, at_least, difference, flatten
-from mmplay.labs.headless import claim_table, extras_read_by
+from mmplay.labs.declaration import Claim, at_least, at_most, difference, flatten
+from mmplay.labs.headless import LazyMetrics, claim_table
 
 CI_SEEDS = (0, 1, 2)
 MIN_CLAIMS = 3
@@ -40,8 +40,10 @@ def test_claim_reads_a_key_or_a_derived_number():
     assert not Claim("missing", "absent", lambda v: True).check(metrics)  # an absent number never holds
 
 
-def test_claims_ask_only_for_the_extras_they_read():
-    fusion = LABS["fusion"]
-    plain = [c for c in fusion.claims if c.key.startswith("logits.")]
-    assert extras_read_by(fusion, plain) == set()
-    assert extras_read_by(fusion, [c for c in fusion.claims if c.key.startswith("sweep.")]) == {"sweep"}
+def test_an_extra_is_computed_only_when_a_claim_reads_it():
+    calls = []
+    pending = {"sweep": lambda: calls.append("sweep") or {"64": {"acc": 0.9}}}
+    metrics = LazyMetrics({"logits.mae": 0.01}, pending)
+    assert at_most("logits.mae", 0.02, "close").check(metrics) and calls == []
+    assert at_least("sweep.64.acc", 0.85, "long").check(metrics) and calls == ["sweep"]
+    assert metrics["sweep.64.acc"] == 0.9 and calls == ["sweep"]  # computed once

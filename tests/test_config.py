@@ -1,6 +1,13 @@
 """Untrusted settings (URL, CLI) are coerced and range-checked; bad ones fall back to defaults."""
 
-from mmplay.config import config_to_strings, parse_config
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mmplay.config import check_value, config_to_strings, parse_config
+from mmplay.labs import LAB_NAMES, LABS
 from mmplay.labs.synergy import Config
 
 
@@ -26,3 +33,21 @@ def test_good_values_survive_beside_bad_ones():
     parsed, problems = parse_config(Config, {"noise": "0.1", "seed": "-3"})
     assert parsed.noise == 0.1 and parsed.seed == Config().seed
     assert len(problems) == 1
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_string_for_any_knob_gives_a_valid_value_or_the_default_with_a_notice(lab, data):
+    cls = LABS[lab].config
+    field = data.draw(st.sampled_from(dataclasses.fields(cls)))
+    text = data.draw(st.text(max_size=40) | st.from_regex(r"-?[0-9]{0,400}(\.[0-9]*)?(e-?[0-9]{1,4})?", fullmatch=True))
+    parsed, problems = parse_config(cls, {field.name: text})
+    try:
+        expected = check_value(field, text)
+    except ValueError:
+        assert getattr(parsed, field.name) == field.default
+        assert any(field.name in p for p in problems)
+    else:
+        assert getattr(parsed, field.name) == expected
+        assert problems == []

@@ -51,7 +51,7 @@ class Claim:
         """The claimed number in ``metrics``, or ``None`` when it is not there."""
         if self.value_of is not None:
             try:
-                return float(self.value_of(dict(metrics)))
+                return float(self.value_of(metrics))
             except KeyError:
                 return None
         return metrics.get(self.key)

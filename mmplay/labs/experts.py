@@ -241,7 +241,7 @@ LAB = Lab(
         at_most("poe_sharpness", 0.7, "PoE's variance is ≤ 0.7 × the sharper expert's", of=poe_sharpness),
         at_least("coverage_90.poe", 0.85, "no bias: PoE's 90 % interval covers ≥ 85 % of true weights"),
         at_least("nll_gap", 0.1, "no bias: PoE's NLL is ≥ 0.1 nats below MoE's", of=difference("nll.moe", "nll.poe")),
-        at_most("coverage_90.poe", 0.05, "largest bias (4 units): PoE's interval covers ≤ 5 %", settings={"bias": 1.0}),
+        at_most("coverage_90.poe", 0.1, "largest bias (4 units): PoE's interval covers ≤ 10 %", settings={"bias": 1.0}),
         at_least(
             "coverage_90.moe", 0.8, "largest bias: MoE with weights ½ still covers ≥ 80 %", settings={"bias": 1.0}
         ),

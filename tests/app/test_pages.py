@@ -1,11 +1,13 @@
 """Every page renders in Streamlit's AppTest without an exception; controls do what they say."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mmplay.labs import CATALOG
+from mmplay.config import config_to_strings
+from mmplay.labs import CATALOG, LABS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +73,15 @@ def test_predict_first_locks_in_and_grades():
     assert not at.exception
     text = " ".join(s.value for s in [*at.success, *at.info])
     assert "You predicted" in text
+
+
+@pytest.mark.parametrize("slug", [lab.slug for lab in CATALOG])
+def test_every_knob_given_garbage_falls_back_to_its_default_with_a_notice(slug):
+    cls = LABS[slug].config
+    names = [field.name for field in dataclasses.fields(cls)]
+    at = page(slug, **dict.fromkeys(names, "1e999💥")).run()
+    assert not at.exception, at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert all(name in notices for name in names)
+    url = {key: at.query_params[key] for key in at.query_params}
+    assert {k: v[0] if isinstance(v, list) else v for k, v in url.items()} == config_to_strings(cls())

@@ -32,6 +32,8 @@ def test_upload_two_files_and_see_the_result(page, app_url):
     inputs.nth(0).set_input_files(str(paths[0]))
     inputs.nth(1).set_input_files(str(paths[1]))
     page.get_by_text("Using your files: 120 paired items").wait_for(timeout=120_000)
+    page.get_by_text("Verdict: ⏳ press ▶ Play").wait_for(timeout=60_000)  # nothing concluded at step 0
+    page.get_by_role("button", name="▶ Play").click()
     page.get_by_text("Verdict: ✅ a linear map suffices").wait_for(timeout=120_000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000)
     assert_no_exception(page)
