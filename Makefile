@@ -35,7 +35,7 @@ format: $(DEV_STAMP)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
 BENCHMARKS := train_overhead startup time_to_solve browser_latency classroom umap_view procrustes_speed \
-	contrastive_throughput
+	contrastive_throughput first_view
 
 bench: $(DEV_STAMP)
 	for name in $(BENCHMARKS); do $(PY) -m benchmarks.$$name --check || exit 1; done

@@ -107,7 +107,7 @@ def render(run: lab.AlignmentRun) -> None:
     right.plotly_chart(figs["after"], key="alignment.chart.after")
 
 
-stats = page.extra("significance", auto=True)
+stats = page.extra("significance")
 rotation_error = lab.rotation_error(page.run)
 cards = st.columns(3)
 if stats is not None:

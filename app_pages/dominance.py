@@ -26,7 +26,7 @@ page = LabPage.open(
     },
 )
 config = page.config
-ceiling = page.extra("ceiling", auto=True) or {}
+ceiling = page.extra("ceiling") or {}
 STARVED = 0.05  # "starved": B's probe ends this far below B alone (the lab's claim)
 options = {"yes": f"B's encoder ends ≥ {STARVED:.0%} points below what B reaches alone"}
 prediction = predict_first("dominance.predict", f"with method **{config.method}**, will B's encoder starve?", options)

@@ -257,6 +257,7 @@ LAB = Lab(
             ("preset", "n", "dim", "noise", "warp", "permutations", "seed"),
             significance,
             uses_run=True,
+            auto=lambda config: True,  # bounded: PERMUTATION_ITEMS and PERMUTATION_BUDGET
         ),
     ),
     max_steps=5000,

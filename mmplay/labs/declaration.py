@@ -106,6 +106,11 @@ class Extra:
     compute: Callable[[Any, Any, Progress], dict]
     uses_run: bool = False  # reads the live run's data (so cached per run)
     uses_training: bool = False  # reads the run's trained models (so cached per run and step)
+    auto: Callable[[Any], bool] | None = None  # config -> computed on the page's first view (quick work only)
+
+    def starts_itself(self, config: Any) -> bool:
+        """Whether the page computes it without being asked: declared ``auto`` and quick at ``config``."""
+        return self.auto is not None and bool(self.auto(config))
 
     def key(self, config: Any) -> tuple:
         """The cache key: the values of the fields it depends on."""

@@ -27,6 +27,7 @@ from mmplay.train import Trainer
 
 METHODS = ("none", "ogm", "ogm_ge", "grad_norm", "loss_weights")
 HIDDEN = 16
+AUTO_CEILING_SAMPLES = 200_000  # steps × batch up to which the page trains the ceilings unasked (≈ 5 s)
 CEILING_CHUNK = 50  # ceilings train in chunks of this many steps between progress reports
 
 
@@ -240,6 +241,7 @@ LAB = Lab(
             "Train each modality alone for its ceiling (≈ 3 s)",
             ("imbalance", "noise_b", "n_train", "n_test", "lr", "batch", "steps", "seed"),
             ceilings,
+            auto=lambda config: config.steps * config.batch <= AUTO_CEILING_SAMPLES,
         ),
     ),
     max_steps=3000,

@@ -37,11 +37,13 @@ def claims_panel(lab: Lab, config: Any, metrics: Mapping[str, float], steps_done
     here = [c for c in lab.claims if applies(c, lab, config)]
     elsewhere = [c for c in lab.claims if c not in here]
     with st.expander(f"📏 The lab's claims ({len(lab.claims)}), each checked on seeds 0–19", expanded=False):
-        if steps_done == 0:
-            st.markdown("Press **▶ Play**: the claims are checked once the models have trained.")
-        for claim in here if steps_done else ():
-            value = claim.value(metrics)
-            if value is None:
+        if steps_done == 0 and here:
+            st.markdown("Press **▶ Play**: these are checked once the models have trained.")
+        for claim in here:
+            value = claim.value(metrics) if steps_done else None
+            if steps_done == 0:
+                st.markdown(f"⏳ {claim.text}")
+            elif value is None:
                 st.markdown(f"⏳ {claim.text} — needs the computation below")
             else:
                 mark = "✅" if claim.holds(value) else "❌ not (yet)"

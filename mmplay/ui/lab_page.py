@@ -89,9 +89,11 @@ class LabPage:
             default_speed=self.lab.default_speed,
         )
 
-    def extra(self, name: str, auto: bool = False) -> dict | None:
-        """A heavy extra's result for the current settings (see :mod:`mmplay.ui.extras`)."""
-        return extra_result(self.lab, name, self.config, self.state.run, auto=auto)
+    def extra(self, name: str) -> dict | None:
+        """A heavy extra's result for the current settings (see :mod:`mmplay.ui.extras`); it starts by
+        itself when its declaration says the work is quick at these settings, else on its button."""
+        extra = next(e for e in self.lab.extras if e.name == name)
+        return extra_result(self.lab, name, self.config, self.state.run, auto=extra.starts_itself(self.config))
 
     def playing(self) -> bool:
         return bool(st.session_state[f"{self.lab.slug}.run"].playing)

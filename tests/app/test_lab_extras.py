@@ -75,3 +75,13 @@ def test_export_metrics_are_scored_at_the_users_test_time_settings(monkeypatch):
     at_default = gating.evaluate_at(run, gating.Config())
     assert at_user["naive"] != at_default["naive"]
     assert exported["accuracy.naive"] == pytest.approx(at_user["naive"])
+
+
+def test_dominance_ceilings_start_by_themselves_only_when_quick(computations):
+    at = page("dominance", n_train="200", n_test="200", steps="100").run()
+    assert not at.exception, at.exception
+    assert computations == ["ceiling"]
+    heavy = page("dominance", steps="10000", batch="1024").run()
+    assert not heavy.exception, heavy.exception
+    assert computations == ["ceiling"]  # not again: 10,000 steps × 1,024 waits for its button
+    assert heavy.button(key="dominance.extra.ceiling")

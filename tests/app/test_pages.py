@@ -85,3 +85,13 @@ def test_every_knob_given_garbage_falls_back_to_its_default_with_a_notice(slug):
     assert all(name in notices for name in names)
     url = {key: at.query_params[key] for key in at.query_params}
     assert {k: v[0] if isinstance(v, list) else v for k, v in url.items()} == config_to_strings(cls())
+
+
+def test_claims_are_listed_before_training_and_checked_only_after():
+    at = page("synergy").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "⏳ A alone (x) stays near chance" in text
+    assert "✅" not in text and "❌" not in text
+    at.button(key="synergy.run.step").click().run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "✅ A alone (x) stays near chance: ≤ 62% test accuracy — now **" in text
