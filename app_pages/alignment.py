@@ -70,8 +70,8 @@ def figures(run: lab.AlignmentRun, method: str = "pca") -> dict:
     view = lab.views(run, method)
     residuals = {k.split(".")[1]: v for k, v in lab.held_out(run).items()}
     return {
-        "before": viz.pair_view(*view["before"], run.pair.labels, f"Before alignment ({method.upper()})"),
-        "after": viz.pair_view(*view["after"], run.pair.labels, f"After Procrustes ({method.upper()})"),
+        "before": viz.pair_view(*view["before"], f"Before alignment ({method.upper()})"),
+        "after": viz.pair_view(*view["after"], f"After Procrustes ({method.upper()})"),
         "bars": viz.residual_bars(residuals),
         "hist": viz.residual_histogram(lab.item_residuals(run)),
     }

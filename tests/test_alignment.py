@@ -28,10 +28,30 @@ def test_permutation_test_is_capped_for_big_inputs():
     run = alignment.build(alignment.Config(n=3000, dim=64, permutations=2000))
     items, permutations = alignment.permutation_plan(run)
     assert items == alignment.PERMUTATION_ITEMS
-    assert items * 64**2 * permutations <= alignment.PERMUTATION_BUDGET
+    assert permutations * alignment.permutation_cost(items, 64) <= alignment.PERMUTATION_BUDGET
     seen: list[float] = []
     result = alignment.significance(run.config, run, seen.append)
     assert result["items"] == items and 0 < result["p_value"] <= 1 and seen[-1] == 1.0
+
+
+def test_a_wide_upload_gets_a_smaller_subsample_and_still_pairs_up():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(1500, 1024))
+    pair = alignment.uploaded_pair(a, a @ np.linalg.qr(rng.normal(size=(1024, 1024)))[0])
+    run = alignment.build(alignment.Config(permutations=2000), pair=pair)
+    items, permutations = alignment.permutation_plan(run)
+    assert items < alignment.PERMUTATION_ITEMS and permutations >= alignment.MIN_PERMUTATIONS
+    assert permutations * alignment.permutation_cost(items, 1024) <= alignment.PERMUTATION_BUDGET
+    assert alignment.significance(run.config, run, lambda _: None)["p_value"] == pytest.approx(1 / (1 + permutations))
+
+
+def test_views_of_a_big_set_show_at_most_view_items_with_their_own_labels():
+    run = alignment.build(alignment.Config(n=alignment.VIEW_ITEMS + 500, dim=4))
+    view = alignment.views(run)
+    xy_a, xy_b, labels, items = view["after"]
+    assert len(xy_a) == len(xy_b) == len(labels) == len(items) == alignment.VIEW_ITEMS
+    assert np.array_equal(labels, np.asarray(run.pair.labels)[items])
+    assert set(labels) == set(np.asarray(run.pair.labels))  # every cluster is shown
 
 
 def test_pca_and_knn_match_sklearn():

@@ -7,7 +7,14 @@ from scipy.linalg import orthogonal_procrustes
 from scipy.spatial import procrustes as scipy_procrustes
 from scipy.stats import special_ortho_group
 
-from mmplay.align.procrustes import ProcrustesAligner, permutation_p_value, procrustes
+from mmplay.align.procrustes import (
+    ProcrustesAligner,
+    low_rank_factor,
+    permutation_p_value,
+    procrustes,
+    standard_disparity,
+    standardise,
+)
 
 
 def _sets(seed=0, n=60, d=5, noise=0.05):
@@ -66,3 +73,16 @@ def test_a_set_without_spread_gives_finite_numbers():
     for x, y in ((a, b), (b, a), (a, a)):
         fit = procrustes(x, y)
         assert np.isfinite(fit.scale) and np.isfinite(fit.residual) and np.isfinite(fit.disparity)
+
+
+@pytest.mark.parametrize(("n", "d"), [(40, 6), (12, 30)])
+def test_low_rank_factors_keep_every_re_pairings_disparity(n, d):
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(n, d)), rng.normal(size=(n, d))
+    a_low = low_rank_factor(standardise(torch.tensor(a)))
+    b_low = low_rank_factor(standardise(torch.tensor(b)))
+    assert a_low.shape == (n, min(n, d))
+    for _ in range(5):
+        perm = rng.permutation(n)
+        _, _, reference = scipy_procrustes(a, b[perm])
+        assert standard_disparity(a_low, b_low[perm]) == pytest.approx(reference, abs=1e-9)

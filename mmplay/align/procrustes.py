@@ -72,11 +72,26 @@ def procrustes(
     return ProcrustesFit(rotation, scale, shift, residual, disp, padded, a_t)
 
 
+def standardise(m: torch.Tensor) -> torch.Tensor:
+    """``(M − mean) / ‖M − mean‖_F``: centred, unit Frobenius norm (both invariant to reordering rows)."""
+    centred = m - m.mean(0)
+    return centred / torch.linalg.norm(centred)
+
+
+def standard_disparity(a_std: torch.Tensor, b_std: torch.Tensor) -> float:
+    """``1 − ‖A_sᵀ B_s‖_*²`` for already standardised A_s, B_s."""
+    return float(1 - torch.linalg.svdvals(a_std.T @ b_std).sum() ** 2)
+
+
+def low_rank_factor(m: torch.Tensor) -> torch.Tensor:
+    """``U S`` of the thin SVD ``M = U S Vᵀ``: n × min(n, d), with ``‖Xᵀ (U S)‖_* = ‖Xᵀ M‖_*`` for any X."""
+    u, s, _ = torch.linalg.svd(m, full_matrices=False)
+    return u * s
+
+
 def disparity(a: torch.Tensor, b: torch.Tensor) -> float:
     """``1 − (tr Σ)²`` for centred, unit-Frobenius-norm A and B (scipy.spatial.procrustes)."""
-    standard = lambda m: (m - m.mean(0)) / torch.linalg.norm(m - m.mean(0))  # noqa: E731
-    sigma = torch.linalg.svdvals(standard(a).T @ standard(b))
-    return float(1 - sigma.sum() ** 2)
+    return standard_disparity(standardise(a), standardise(b))
 
 
 class ProcrustesAligner:
@@ -106,13 +121,17 @@ def permutation_p_value(
 ) -> float:
     """P-value of the observed disparity against randomly re-paired items: ``(1 + #{d_π ≤ d}) / (1 + P)``.
 
-    ``progress`` is called with the fraction of re-pairings done.
+    Standardising is invariant to re-pairing rows, and ``‖A_sᵀ P B_s‖_* = ‖(U_a S_a)ᵀ P (U_b S_b)‖_*``
+    for thin SVDs ``A_s = U_a S_a V_aᵀ`` (V orthonormal), so each re-pairing costs ``n·k² + k³``
+    with ``k = min(n, d)`` instead of ``n·d² + d³``. ``progress`` gets the fraction of re-pairings done.
     """
     gen = torch.Generator().manual_seed(seed)
     a_t, b_t, _ = pad_to_same_width(as_tensor(a), as_tensor(b))
-    observed = disparity(a_t, b_t)
+    a_low, b_low = low_rank_factor(standardise(a_t)), low_rank_factor(standardise(b_t))
+    observed = standard_disparity(a_low, b_low)
     beaten = 0
     for done in range(permutations):
-        beaten += disparity(a_t, b_t[torch.randperm(len(b_t), generator=gen).to(b_t.device)]) <= observed
+        shuffled = b_low[torch.randperm(len(b_low), generator=gen).to(b_low.device)]
+        beaten += standard_disparity(a_low, shuffled) <= observed
         progress((done + 1) / permutations)
     return (1 + beaten) / (1 + permutations)

@@ -34,7 +34,8 @@ from mmplay.train import Trainer
 NONLINEAR_GAIN = 0.8  # the MLP must cut the best linear residual by 20 % to call the map nonlinear
 MIN_HELD_OUT = 10  # fewer held-out pairs than this cannot judge the maps
 PERMUTATION_ITEMS = 1000  # the permutation test re-pairs a random subsample of at most this many items
-PERMUTATION_BUDGET = 2e10  # multiply-adds the permutation test may spend: P·n·d² ≤ this
+PERMUTATION_BUDGET = 4e9  # multiply-adds the permutation test may spend, P·(n·k² + k³) with k = min(n, d) (≈ 2 s)
+MIN_PERMUTATIONS = 19  # the fewest re-pairings that can give p ≤ 0.05
 VIEW_ITEMS = 2000  # the 2-D views show at most this many items
 
 
@@ -51,7 +52,11 @@ class Config:
     lr: float = knob(0.01, lo=0.0001, hi=0.1, help="Adam learning rate of the MLP map", log=True)
     steps: int = knob(800, lo=1, hi=10_000, help="optimizer steps for a headless run")
     permutations: int = knob(
-        200, lo=19, hi=2000, help="re-pairings in the permutation test", cost="capped so that P·n·d² ≤ 2·10¹⁰"
+        200,
+        lo=19,
+        hi=2000,
+        help="re-pairings in the permutation test",
+        cost="capped so that P·(n·k² + k³) ≤ 4·10⁹, k = min(n, d)",
     )
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, split and initial weights")
 
@@ -171,25 +176,42 @@ def uploaded_pair(a: np.ndarray, b: np.ndarray) -> EmbeddingPair:
     return EmbeddingPair(a, b, np.zeros(len(a), dtype=int), None)
 
 
-def views(run: AlignmentRun, method: str = "pca") -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """2-D coordinates of (A, B) before and (aligned A, B) after, both sets projected together.
+def views(run: AlignmentRun, method: str = "pca") -> dict[str, tuple[np.ndarray, ...]]:
+    """2-D coordinates of (A, B) before and (aligned A, B) after, both sets projected together, with the
+    shown items' cluster labels and item numbers: ``{"before": (a_2d, b_2d, labels, items), "after": …}``.
 
-    At most ``VIEW_ITEMS`` items are shown (the first ones, which the split already shuffles).
+    At most ``VIEW_ITEMS`` items are shown, evenly spaced through the set (so every cluster is seen).
     """
-    shown = slice(0, VIEW_ITEMS)
-    a, b = run.a[shown].cpu().numpy(), run.b[shown].cpu().numpy()
-    aligned = run.fit.aligned[shown].cpu().numpy()
+    shown = np.linspace(0, len(run.a) - 1, min(len(run.a), VIEW_ITEMS)).round().astype(int)
+    index = torch.from_numpy(shown).to(run.a.device)
+    a, b = run.a[index].cpu().numpy(), run.b[index].cpu().numpy()
+    aligned = run.fit.aligned[index].cpu().numpy()
     n = len(a)
     before = project2d.project(np.concatenate([a, b]), method, run.config.seed)
     after = project2d.project(np.concatenate([aligned, b]), method, run.config.seed)
-    return {"before": (before[:n], before[n:]), "after": (after[:n], after[n:])}
+    labels = np.asarray(run.pair.labels)[shown]
+    return {"before": (before[:n], before[n:], labels, shown), "after": (after[:n], after[n:], labels, shown)}
+
+
+def permutation_cost(items: int, dim: int) -> int:
+    """Multiply-adds of one re-pairing on ``items`` pairs of width ``dim``: ``n·k² + k³``, ``k = min(n, d)``."""
+    k = min(items, dim)
+    return items * k * k + k**3
 
 
 def permutation_plan(run: AlignmentRun) -> tuple[int, int]:
-    """``(items, permutations)`` the permutation test uses: a subsample, and P within the budget."""
+    """``(items, permutations)`` the permutation test uses within ``PERMUTATION_BUDGET``.
+
+    A subsample of at most ``PERMUTATION_ITEMS`` pairs, smaller still when even ``MIN_PERMUTATIONS``
+    re-pairings of it would exceed the budget (wide uploads); then as many of the asked-for
+    permutations as the budget allows.
+    """
+    dim = run.a.shape[1]
     items = min(len(run.a), PERMUTATION_ITEMS)
-    affordable = int(PERMUTATION_BUDGET / (items * run.a.shape[1] ** 2))
-    return items, max(19, min(run.config.permutations, affordable))
+    while items > 2 * MIN_HELD_OUT and MIN_PERMUTATIONS * permutation_cost(items, dim) > PERMUTATION_BUDGET:
+        items = max(2 * MIN_HELD_OUT, int(items * 0.9))
+    affordable = int(PERMUTATION_BUDGET // permutation_cost(items, dim))
+    return items, max(MIN_PERMUTATIONS, min(run.config.permutations, affordable))
 
 
 def significance(config: Config, run: AlignmentRun, progress: Progress) -> dict:

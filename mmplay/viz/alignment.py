@@ -12,8 +12,11 @@ from mmplay.viz.style import MODALITY_COLORS, tidy
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star", "hexagon", "pentagon", "x", "bowtie")
 
 
-def pair_view(xy_a: np.ndarray, xy_b: np.ndarray, labels: np.ndarray, title: str, lines: int = 40) -> go.Figure:
-    """A and B in one 2-D view: colour = modality, symbol = cluster, grey lines join sampled pairs."""
+def pair_view(
+    xy_a: np.ndarray, xy_b: np.ndarray, labels: np.ndarray, items: np.ndarray, title: str, lines: int = 40
+) -> go.Figure:
+    """A and B in one 2-D view: colour = modality, symbol = cluster, grey lines join sampled pairs;
+    ``items`` are the shown points' item numbers (for the hover)."""
     fig = go.Figure()
     step = max(1, len(xy_a) // lines)
     xs, ys = [], []
@@ -24,7 +27,6 @@ def pair_view(xy_a: np.ndarray, xy_b: np.ndarray, labels: np.ndarray, title: str
         x=xs, y=ys, mode="lines", line={"color": "rgba(120,120,120,0.35)", "width": 1}, name="pairs", hoverinfo="skip"
     )
     symbols = [SYMBOLS[int(c) % len(SYMBOLS)] for c in labels]
-    index = np.arange(len(xy_a))
     for name, xy, color in (("A", xy_a, MODALITY_COLORS["a"]), ("B", xy_b, MODALITY_COLORS["b"])):
         fig.add_scatter(
             x=xy[:, 0],
@@ -32,7 +34,7 @@ def pair_view(xy_a: np.ndarray, xy_b: np.ndarray, labels: np.ndarray, title: str
             mode="markers",
             name=f"set {name}",
             marker={"color": color, "symbol": symbols, "size": 6, "opacity": 0.7},
-            customdata=np.stack([index, labels], 1),
+            customdata=np.stack([items, labels], 1),
             hovertemplate="item %{customdata[0]} · cluster %{customdata[1]}<extra>" + name + "</extra>",
         )
     fig.update_yaxes(scaleanchor="x")
