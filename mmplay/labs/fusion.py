@@ -206,8 +206,8 @@ LAB = Lab(
     claims=(
         at_most(
             "logits.mae_vs_bayes",
-            0.01,
-            "independent modalities (ρ = 0): ℓA + ℓB − logit π matches the Bayes posterior, mean |Δp| ≤ 0.01",
+            0.015,
+            "independent modalities (ρ = 0): ℓA + ℓB − logit π matches the Bayes posterior, mean |Δp| ≤ 0.015",
         ),
         at_most(
             "logits.mae_vs_bayes",

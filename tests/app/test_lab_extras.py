@@ -81,6 +81,9 @@ def test_dominance_ceilings_start_by_themselves_only_when_quick(computations):
     at = page("dominance", n_train="200", n_test="200", steps="100").run()
     assert not at.exception, at.exception
     assert computations == ["ceiling"]
+    at.selectbox(key="dominance.method").set_value("ogm_ge").run()
+    at.slider(key="dominance.alpha").set_value(1.0).run()
+    assert computations == ["ceiling"]  # the ceilings train each modality alone: method and α don't matter
     heavy = page("dominance", steps="10000", batch="1024").run()
     assert not heavy.exception, heavy.exception
     assert computations == ["ceiling"]  # not again: 10,000 steps × 1,024 waits for its button
