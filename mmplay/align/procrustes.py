@@ -35,7 +35,7 @@ class ProcrustesFit:
     @cached_property
     def aligned(self) -> torch.Tensor:
         """``scale · A @ R + t``, shape (N, d)."""
-        return self.scale * self.source @ self.rotation + self.translation
+        return torch.addmm(self.translation, self.source, self.scale * self.rotation)  # scale the d × d factor
 
 
 def as_tensor(x: np.ndarray | torch.Tensor, dtype: torch.dtype = torch.float64) -> torch.Tensor:
@@ -61,7 +61,8 @@ def procrustes(
     a_c, b_c = a_t - mean_a, b_t - mean_b
     u, sigma, vh = torch.linalg.svd(a_c.T @ b_c)
     rotation = u @ vh
-    norm_a2, norm_b2, trace = float((a_c**2).sum()), float((b_c**2).sum()), float(sigma.sum())
+    norm_a2, norm_b2 = float(torch.linalg.vector_norm(a_c)) ** 2, float(torch.linalg.vector_norm(b_c)) ** 2
+    trace = float(sigma.sum())
     norm_a2, norm_b2 = max(norm_a2, TINY), max(norm_b2, TINY)  # a set with no spread: scale 0, residual 1
     scale = trace / norm_a2 if scaling else 1.0
     shift = mean_b - scale * mean_a @ rotation
