@@ -128,7 +128,7 @@ class Goal:
         """Whether ``value`` meets the goal; NaN (nothing measured) never does."""
         if math.isnan(value):
             return False
-        return value <= self.bound if self.op == "<=" else value >= self.bound
+        return bool(value <= self.bound if self.op == "<=" else value >= self.bound)
 
 
 def parse_check(description: str | None, argv: Sequence[str] | None = None) -> bool:
@@ -147,7 +147,7 @@ def report(name: str, result: Mapping[str, Any], goals: Sequence[Goal], check: b
     """
     verdicts = []
     for goal in goals:
-        value = result[goal.metric]
+        value = float(result[goal.metric])  # numpy scalars too
         verdicts.append(
             {"metric": goal.metric, "op": goal.op, "bound": goal.bound, "value": value, "pass": goal.met(value)}
         )
@@ -160,7 +160,7 @@ def report(name: str, result: Mapping[str, Any], goals: Sequence[Goal], check: b
         "goals": verdicts,
         "pass": passed,
     }
-    print(json.dumps(line), flush=True)
+    print(json.dumps(line, default=lambda scalar: scalar.item()), flush=True)  # numpy scalars as Python ones
     return 1 if check and not passed else 0
 
 

@@ -7,6 +7,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.harness import Goal, parse_check, report
@@ -99,3 +100,9 @@ def test_benchmark_declares_goals_and_accepts_check(name: str, capsys: pytest.Ca
         module.main(["--help"])
     assert exit_info.value.code == 0
     assert "--check" in capsys.readouterr().out
+
+
+def test_report_takes_numpy_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert report("made_up", {"ratio": np.float64(1.0), "rate": np.float32(150.0)}, GOALS, check=True) == 0
+    line = printed(capsys)
+    assert line["pass"] is True and [g["pass"] for g in line["goals"]] == [True, True]

@@ -8,22 +8,12 @@
 import csv
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from mmplay.labs import gating
 from mmplay.ui import extras, lab_page
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def page(name: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app_pages" / f"{name}.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
+from tests.app.helpers import page
 
 
 @pytest.fixture

@@ -1,22 +1,13 @@
 """Every page renders in Streamlit's AppTest without an exception; controls do what they say."""
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mmplay.config import config_to_strings
 from mmplay.labs import CATALOG, LABS
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def page(name: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app_pages" / f"{name}.py"), default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
+from tests.app.helpers import ROOT, page
 
 
 def test_app_entry_point_renders_home_with_a_link_to_every_lab():
