@@ -89,12 +89,15 @@ prediction = predict_first(
 )
 
 
-def figures(run: lab.ExpertsRun) -> dict:
+def figures(run: lab.ExpertsRun, detail: bool = True) -> dict:
+    """The loss curve always; the bias sweep, PIT and reliability only with ``detail`` (not while playing)."""
     rows = history_rows(run.trainer.history[1:])
-    biases, sweep = lab.bias_sweep(run, config)
-    figs = viz.sweep_figures(sweep, biases)
-    figs["pit"] = viz.pit_figure(lab.pit(run, config))
-    figs["reliability"] = viz.reliability_figure(lab.NOMINAL_LEVELS, lab.reliability(run, config))
+    figs = {}
+    if detail:
+        biases, sweep = lab.bias_sweep(run, config)
+        figs = viz.sweep_figures(sweep, biases)
+        figs["pit"] = viz.pit_figure(lab.pit(run, config))
+        figs["reliability"] = viz.reliability_figure(lab.NOMINAL_LEVELS, lab.reliability(run, config))
     figs["loss"] = line_chart(
         [r["step"] for r in rows],
         {k: [r[f"loss.{k}"] for r in rows] for k in ("expert_a", "expert_b") if rows},
@@ -115,7 +118,12 @@ def render(run: lab.ExpertsRun) -> None:
             viz.METHOD_LABELS[method], f"{now['coverage_90'][method]:.1%}", help="coverage of the 90 % interval"
         )
         card.caption(f"NLL {now['nll'][method]:.2f} · width {now['width'][method]:.2f}")
-    figs = figures(run)
+    playing = page.playing()
+    figs = figures(run, detail=not playing)
+    if playing:
+        st.plotly_chart(figs["loss"], key="experts.loss")
+        st.caption("The bias sweep, the PIT histogram and the reliability diagram appear when you pause.")
+        return
     row1 = st.columns(3)
     for col, name in zip(row1, ("coverage", "nll", "width")):
         col.plotly_chart(figs[name], key=f"experts.{name}")

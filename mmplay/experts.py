@@ -109,14 +109,17 @@ def mixture_cdf(x: torch.Tensor, means: torch.Tensor, variances: torch.Tensor, w
 
 
 def mixture_quantile(
-    q: float, means: torch.Tensor, variances: torch.Tensor, weights: torch.Tensor, iterations: int = 60
+    q: float, means: torch.Tensor, variances: torch.Tensor, weights: torch.Tensor, iterations: int = 48
 ) -> torch.Tensor:
-    """The exact mixture quantile ``F⁻¹(q)`` by bisection (no Gaussian approximation)."""
+    """The exact mixture quantile ``F⁻¹(q)`` by bisection on ``[min μ − 10σ_max, max μ + 10σ_max]``
+    (no Gaussian approximation); 48 halvings leave ``20σ_max · 2⁻⁴⁸ < 10⁻¹³ σ_max``."""
     spread = 10 * variances.max(0).values.sqrt()
     lo, hi = means.min(0).values - spread, means.max(0).values + spread
+    share = weights / weights.sum(0, keepdim=True)
+    scale = torch.sqrt(2 * variances)
     for _ in range(iterations):
         mid = (lo + hi) / 2
-        below = mixture_cdf(mid, means, variances, weights) < q
+        below = (share * (0.5 + 0.5 * torch.erf((mid.unsqueeze(0) - means) / scale))).sum(0) < q
         lo, hi = torch.where(below, mid, lo), torch.where(below, hi, mid)
     return (lo + hi) / 2
 

@@ -49,9 +49,14 @@ class Typicality:
         return typ
 
     def distance(self, x: torch.Tensor) -> torch.Tensor:
-        """``min_c (x − μ_c)ᵀ Σ⁻¹ (x − μ_c)``, shape (N,)."""
-        diff = x.unsqueeze(1) - self.means_.unsqueeze(0)  # (N, K, D)
-        return torch.einsum("nkd,de,nke->nk", diff, self.precision_, diff).min(1).values
+        """``min_c (x − μ_c)ᵀ Σ⁻¹ (x − μ_c)``, shape (N,).
+
+        With the Cholesky factor ``Σ⁻¹ = L Lᵀ`` this is ``min_c ‖x L − μ_c L‖²``: one (N, D) product and
+        squared distances to K whitened means, instead of an (N, K, D) difference tensor.
+        """
+        whiten = torch.linalg.cholesky(self.precision_)
+        whitened = torch.cdist(x @ whiten, self.means_ @ whiten, compute_mode="donot_use_mm_for_euclid_dist")
+        return (whitened**2).min(1).values
 
     def atypicality(self, x: torch.Tensor) -> torch.Tensor:
         """``d²(x) / threshold``: above 1 means atypical."""

@@ -25,14 +25,24 @@ def diverging(p: np.ndarray, low: str, mid: str, high: str) -> np.ndarray:
     return rgb.round().astype(np.uint8)
 
 
-def stamp_points(image: np.ndarray, rows: np.ndarray, cols: np.ndarray, colors: list[str], radius: int = 1) -> None:
-    """Draw square dots of ``colors`` with a white rim at pixel positions (in place)."""
+def _paint(image: np.ndarray, rows: np.ndarray, cols: np.ndarray, reach: int, rgb: np.ndarray) -> None:
+    """Set every pixel within ``reach`` (a square) of each ``(row, col)`` to ``rgb`` (one per point)."""
     height, width, _ = image.shape
-    for r, c, color in zip(rows, cols, colors):
-        r0, r1 = max(r - radius - 1, 0), min(r + radius + 2, height)
-        c0, c1 = max(c - radius - 1, 0), min(c + radius + 2, width)
-        image[r0:r1, c0:c1] = 255
-        image[max(r - radius, 0) : r + radius + 1, max(c - radius, 0) : c + radius + 1] = hex_rgb(color)
+    for dr in range(-reach, reach + 1):
+        for dc in range(-reach, reach + 1):
+            r, c = rows + dr, cols + dc
+            keep = (r >= 0) & (r < height) & (c >= 0) & (c < width)
+            image[r[keep], c[keep]] = rgb[keep]
+
+
+def stamp_points(image: np.ndarray, rows: np.ndarray, cols: np.ndarray, colors: list[str], radius: int = 1) -> None:
+    """Draw square dots of ``colors`` with a white rim at pixel positions (in place): all rims first, then
+    all dots, so no point's rim hides another's dot."""
+    rows, cols = np.asarray(rows, dtype=int), np.asarray(cols, dtype=int)
+    palette = {color: hex_rgb(color) for color in set(colors)}
+    rgb = np.array([palette[color] for color in colors], dtype=np.float64).reshape(-1, 3)
+    _paint(image, rows, cols, radius + 1, np.full_like(rgb, 255.0))
+    _paint(image, rows, cols, radius, rgb)
 
 
 def png_data_uri(image: np.ndarray) -> str:
