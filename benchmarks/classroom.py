@@ -1,84 +1,186 @@
-"""Several students training at once on one server: live-training ticks per second per session.
+"""A classroom on one server: N students press Play at once; one more moves a slider meanwhile.
 
-Each of ``SESSIONS`` browser contexts opens the synergy lab and presses Play (20 steps per tick,
-one tick every 0.3 s, i.e. 3.33 ticks/s nominal); the step counters on screen over ``WINDOW_S``
-give each session's tick rate. The baseline is one session alone, measured the same way in the
-same run. Prints one JSON line with both and their ratio. All browsers run on this machine too,
-so on 2 cores the ratio is a lower bound for a classroom whose students bring their own laptops.
+``python -m benchmarks.classroom --students N [--lab synergy] [--seconds S] [--browsers]``
 
-No goal yet: ``GOALS`` is empty, so the line has ``"goals": []`` and ``"pass": true`` and ``--check``
-(accepted, as by every benchmark) never fails it; ``make bench`` still runs it for the numbers.
+Students are :class:`~benchmarks.headless_student.HeadlessStudent` sessions (Streamlit's websocket
+protocol, no browser), so 30–100 fit on this machine; ``--browsers`` drives the same number of
+headless Chromium sessions instead (the check that the headless ones behave like browsers). Each
+student opens the lab, presses ▶ Play and answers the live fragment's auto-rerun on its interval, as
+a browser's timer does (a late tick is sent at once). Its tick rate is the steps on screen over the
+last ``seconds − WARM_UP_S`` ÷ the lab's steps per tick. One extra student moves the first slider
+every ``SLIDER_EVERY_S`` and times each rerun (the latency a student feels while the class plays).
+
+JSON line: ``students``, ``errors`` (exceptions and error elements in the forward stream, failed
+connections), ``ticks_per_s`` ``{min, median}``, ``slider_p95_s``, ``server_rss_mb`` (peak) and
+``nominal_ticks_per_s``. Goals: ``GOALS`` (stated for 30 students playing synergy for 60 s).
 """
 
+from __future__ import annotations
+
+import argparse
 import re
+import statistics
 import sys
+import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from benchmarks.harness import ROOT, Goal, free_port, launch_browser, report, serve, stop, wait_for_script
+from benchmarks.headless_student import HeadlessStudent
+from mmplay.labs import LAB_NAMES, LABS
 
-from benchmarks.harness import (
-    ROOT,
-    Goal,
-    free_port,
-    launch_browser,
-    median,
-    parse_check,
-    report,
-    serve,
-    stop,
-    wait_for_script,
+WARM_UP_S = 5.0  # after Play, before the tick rate is measured
+SLIDER_EVERY_S = 2.0
+GOALS = (
+    Goal("errors", "<=", 0),
+    Goal("min_ticks_per_s", ">=", 1.0),
+    Goal("median_ticks_per_s", ">=", 1.5),
+    Goal("slider_p95_s", "<=", 1.5),
 )
 
-SESSIONS = 4
-WINDOW_S = 8.0
-SETTLE_S = 12  # after the first view, so the server's start-up warm-up is not measured
-STEPS_PER_TICK = 20
-GOALS: tuple[Goal, ...] = ()
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` in MB, from ``/proc/<pid>/status``."""
+    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
-def step_of(page) -> int:
-    return int(re.search(r"Step (\d+)", page.inner_text('[data-testid="stMain"]')).group(1))
+class Peak:
+    """The peak of a process's RSS, sampled every 0.5 s in a background thread until ``stop()``."""
+
+    def __init__(self, pid: int) -> None:
+        self.value, self._done = 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(pid,), daemon=True)
+        self._thread.start()
+
+    def _watch(self, pid: int) -> None:
+        while not self._done.wait(0.5):
+            self.value = max(self.value, rss_mb(pid))
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return self.value
 
 
-def tick_rates(browser, url: str, sessions: int) -> list[float]:
-    contexts = [browser.new_context(viewport={"width": 1000, "height": 700}) for _ in range(sessions)]
-    pages = [context.new_page() for context in contexts]
-    for page in pages:
-        page.goto(url)
-        wait_for_script(page)
-    time.sleep(SETTLE_S)
-    for page in pages:
-        page.get_by_role("button", name="▶ Play").click()
-    time.sleep(2.0)  # past the first ticks
-    before, start = [step_of(page) for page in pages], time.perf_counter()
-    time.sleep(WINDOW_S)
-    after, elapsed = [step_of(page) for page in pages], time.perf_counter() - start
-    for context in contexts:
-        context.close()
-    return [(b - a) / STEPS_PER_TICK / elapsed for a, b in zip(before, after)]
+def play(base: str, lab: str, seconds: float, speed: int, out: dict, errors: list[str]) -> None:
+    """One headless student: open, Play, answer auto-reruns until ``seconds`` after Play; its tick rate."""
+    try:
+        student = HeadlessStudent(base, lab, timeout_s=120)
+        errors.extend(student.open().errors)
+        errors.extend(student.press("▶ Play").errors)
+        start, first = time.perf_counter(), None
+        due = start
+        while time.perf_counter() - start < seconds and student.fragment is not None:
+            due += student.fragment[0]
+            time.sleep(max(due - time.perf_counter(), 0.0))
+            due = max(due, time.perf_counter() - student.fragment[0])  # a late tick goes at once, not in a burst
+            errors.extend(student.tick().errors)
+            if first is None and time.perf_counter() - start >= WARM_UP_S:
+                first = (time.perf_counter(), student.step)
+        student.close()
+        if first is not None and student.step is not None:
+            out["rate"] = (student.step - first[1]) / speed / (time.perf_counter() - first[0])
+    except Exception as err:  # noqa: BLE001 — a student that fails is counted, not fatal
+        errors.append(f"{type(err).__name__}: {err}")
+
+
+def move_slider(base: str, lab: str, seconds: float, latencies: list[float], errors: list[str]) -> None:
+    """The extra student: move the first slider back and forth every ``SLIDER_EVERY_S``; each rerun's time."""
+    try:
+        student = HeadlessStudent(base, lab, timeout_s=120)
+        errors.extend(student.open().errors)
+        label, proto = next(iter(student.sliders.items()))
+        values = [proto.min, proto.max] if proto.max > proto.min else [proto.min]
+        deadline, i = time.perf_counter() + seconds, 0
+        while time.perf_counter() < deadline:
+            time.sleep(SLIDER_EVERY_S)
+            result = student.move_slider(label, (proto.min + proto.max) / 2 if i % 2 else values[0])
+            latencies.append(result.seconds)
+            errors.extend(result.errors)
+            i += 1
+        student.close()
+    except Exception as err:  # noqa: BLE001
+        errors.append(f"{type(err).__name__}: {err}")
+
+
+def headless_class(base: str, lab: str, students: int, seconds: float) -> tuple[list[float], list[float], list[str]]:
+    """Tick rates of ``students`` headless players, the slider latencies, and every error seen."""
+    speed, outs, latencies, errors = LABS[lab].default_speed, [{} for _ in range(students)], [], []
+    threads = [threading.Thread(target=play, args=(base, lab, seconds, speed, out, errors)) for out in outs]
+    threads.append(threading.Thread(target=move_slider, args=(base, lab, seconds, latencies, errors)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [out.get("rate", 0.0) for out in outs], latencies, errors
+
+
+def browser_class(base: str, lab: str, students: int, seconds: float) -> list[float]:
+    """Tick rates of ``students`` headless Chromium sessions playing at once (the reference)."""
+    from playwright.sync_api import sync_playwright
+
+    speed = LABS[lab].default_speed
+    step_of = lambda page: int(re.search(r"Step (\d+)", page.inner_text('[data-testid="stMain"]')).group(1))  # noqa: E731
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        contexts = [browser.new_context(viewport={"width": 1000, "height": 700}) for _ in range(students)]
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            page.goto(f"{base}/{lab}")
+            wait_for_script(page, timeout_ms=120_000)
+        for page in pages:
+            page.get_by_role("button", name="▶ Play").click()
+        time.sleep(WARM_UP_S)
+        before, start = [step_of(page) for page in pages], time.perf_counter()
+        time.sleep(max(seconds - WARM_UP_S, 1.0))
+        after, elapsed = [step_of(page) for page in pages], time.perf_counter() - start
+        browser.close()
+    return [(b - a) / speed / elapsed for a, b in zip(before, after)]
+
+
+def measure(students: int, lab: str, seconds: float, browsers: bool) -> dict:
+    """Start a server, run the class, stop the server; the benchmark's numbers."""
+    proc = serve(ROOT / "app.py", port := free_port())
+    base = f"http://127.0.0.1:{port}"
+    peak = Peak(proc.pid)
+    try:
+        if browsers:
+            rates, latencies, errors = browser_class(base, lab, students, seconds), [], []
+        else:
+            rates, latencies, errors = headless_class(base, lab, students, seconds)
+    finally:
+        server_rss = peak.stop()
+        stop(proc)
+    ordered = sorted(latencies)
+    return {
+        "students": students,
+        "lab": lab,
+        "seconds": seconds,
+        "driver": "chromium" if browsers else "headless",
+        "errors": len(errors),
+        "error_samples": errors[:3],
+        "ticks_per_s": {"min": round(min(rates), 2), "median": round(statistics.median(rates), 2)},
+        "min_ticks_per_s": round(min(rates), 2),
+        "median_ticks_per_s": round(statistics.median(rates), 2),
+        "slider_p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 3) if ordered else float("nan"),
+        "server_rss_mb": round(server_rss, 1),
+        "nominal_ticks_per_s": round(1 / 0.3, 2),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    check = parse_check(__doc__, argv)
-    proc = serve(ROOT / "app.py", port := free_port())
-    try:
-        with sync_playwright() as pw:
-            browser = launch_browser(pw)
-            url = f"http://127.0.0.1:{port}/synergy"
-            alone = median(tick_rates(browser, url, 1))
-            together = tick_rates(browser, url, SESSIONS)
-            browser.close()
-    finally:
-        stop(proc)
-    result = {
-        "sessions": SESSIONS,
-        "alone_ticks_per_s": round(alone, 2),
-        "each_ticks_per_s": [round(r, 2) for r in together],
-        "ratio": round(median(together) / alone, 2),
-        "nominal_ticks_per_s": round(1 / 0.3, 2),
-    }
-    return report("classroom", result, GOALS, check)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--lab", choices=LAB_NAMES, default="synergy")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--browsers", action="store_true", help="Chromium sessions instead of headless students")
+    parser.add_argument("--check", action="store_true", help="exit with status 1 when a goal is missed")
+    args = parser.parse_args(argv)
+    result = measure(args.students, args.lab, args.seconds, args.browsers)
+    goals = GOALS if not args.browsers else ()
+    return report("classroom", result, goals, args.check)
 
 
 if __name__ == "__main__":

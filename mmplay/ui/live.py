@@ -9,16 +9,19 @@ each tick holds one of the server's training slots (see :mod:`mmplay.ui.runtime`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import streamlit as st
 
-from mmplay.ui.runtime import training_slot
+from mmplay.ui.runtime import demand, training_slot
 
 SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick
 TICK_BUDGET_S = 0.5  # a tick stops taking steps after this long (big settings: fewer steps, same pace)
+TICK_SLOT_WAIT_S = 20.0  # a tick waits this long for a training slot: a busy server slows ticks, never skips them
+SLOW_TICK_FACTOR = 2.0  # a session whose ticks come this many times slower than asked is told why
 
 
 class Steppable(Protocol):
@@ -64,6 +67,21 @@ def _step(key: str, speed_key: str) -> None:
 def _set_playing(key: str, playing: bool) -> None:
     # Idempotent on purpose: a fragment tick queued before the click can replay its trigger.
     st.session_state[key].playing = playing
+    st.session_state.pop(f"{key}.last_tick", None)  # the pace is measured from the next tick on
+
+
+def pace_notice(key: str, interval_s: float) -> None:
+    """Say so when this session's ticks come much slower than asked: how busy the server is, and the pace."""
+    now = time.monotonic()
+    last = st.session_state.get(f"{key}.last_tick")
+    st.session_state[f"{key}.last_tick"] = now
+    if last is None or now - last < SLOW_TICK_FACTOR * interval_s:
+        return
+    others = demand().count  # this session's tick has left the queue already
+    st.caption(
+        f"⏳ The server is shared: {others} other student{'s are' if others != 1 else ' is'} training now, "
+        f"so your model steps every {now - last:.1f} s instead of every {interval_s:.1f} s."
+    )
 
 
 def training_panel(
@@ -104,12 +122,13 @@ def training_panel(
         current: LiveState[R] = st.session_state[key]
         trainer = current.run.trainer
         if current.playing:
-            with training_slot() as ok:
+            with training_slot(timeout_s=TICK_SLOT_WAIT_S) as ok:
                 if ok:
                     wanted = min(int(st.session_state[speed_key]), max_steps - trainer.steps_done)
                     trainer.step(wanted, budget_s=TICK_BUDGET_S)
                 else:
                     st.caption("The server is busy with other students' runs — this tick waited.")
+            pace_notice(key, interval_s)
             if trainer.steps_done >= max_steps:
                 current.playing = False
                 st.rerun(scope="app")

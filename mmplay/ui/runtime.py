@@ -43,16 +43,39 @@ def _training_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(max(1, limit))
 
 
+class Demand:
+    """How many ticks and extras are training or waiting for a slot right now (process-wide)."""
+
+    def __init__(self) -> None:
+        self._lock, self._count = threading.Lock(), 0
+
+    def add(self, delta: int) -> None:
+        with self._lock:
+            self._count += delta
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+@st.cache_resource
+def demand() -> Demand:
+    return Demand()
+
+
 @contextlib.contextmanager
 def training_slot(timeout_s: float = 0.5) -> Iterator[bool]:
     """Hold one of the server's training slots; yields ``False`` if none freed in time."""
-    slots = _training_slots()
-    acquired = slots.acquire(timeout=timeout_s)
+    slots, wanting = _training_slots(), demand()
+    wanting.add(1)
+    acquired = False
     try:
+        acquired = slots.acquire(timeout=timeout_s)
         yield acquired
     finally:
         if acquired:
             slots.release()
+        wanting.add(-1)
 
 
 def freeze_loaded_objects() -> None:
