@@ -34,8 +34,8 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
-BENCHMARKS := train_overhead startup time_to_solve browser_latency classroom umap_view procrustes_speed \
-	contrastive_throughput first_view
+BENCHMARKS := train_overhead startup time_to_solve browser_latency umap_view procrustes_speed \
+	contrastive_throughput first_view server_cost classroom
 
 bench: $(DEV_STAMP)
 	for name in $(BENCHMARKS); do $(PY) -m benchmarks.$$name --check || exit 1; done

@@ -95,7 +95,7 @@ def test_benchmark_declares_goals_and_accepts_check(name: str, capsys: pytest.Ca
     module = importlib.import_module(f"benchmarks.{name}")
     assert isinstance(module.GOALS, tuple)
     assert all(isinstance(goal, Goal) for goal in module.GOALS)
-    assert module.GOALS or name == "classroom"  # the one benchmark without a goal yet
+    assert module.GOALS
     with pytest.raises(SystemExit) as exit_info:  # main parses its arguments before measuring anything
         module.main(["--help"])
     assert exit_info.value.code == 0

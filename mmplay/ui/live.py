@@ -9,9 +9,9 @@ each tick holds one of the server's training slots (see :mod:`mmplay.ui.runtime`
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from time import monotonic
 from typing import Any, Generic, Protocol, TypeVar
 
 import streamlit as st
@@ -72,7 +72,7 @@ def _set_playing(key: str, playing: bool) -> None:
 
 def pace_notice(key: str, interval_s: float) -> None:
     """Say so when this session's ticks come much slower than asked: how busy the server is, and the pace."""
-    now = time.monotonic()
+    now = monotonic()
     last = st.session_state.get(f"{key}.last_tick")
     st.session_state[f"{key}.last_tick"] = now
     if last is None or now - last < SLOW_TICK_FACTOR * interval_s:

@@ -1,4 +1,5 @@
-"""UI pieces outside a page: the training-slot bound, the gc freeze, the export bundle, history CSV."""
+"""UI pieces outside a page: the training-slot bound, the pace notice, the gc freeze, the export bundle,
+history CSV."""
 
 import io
 import json
@@ -8,9 +9,10 @@ import threading
 import zipfile
 
 import plotly.graph_objects as go
+from streamlit.testing.v1 import AppTest
 
 from mmplay.labs import CATALOG, synergy
-from mmplay.ui import runtime
+from mmplay.ui import live, runtime
 from mmplay.ui.export import export_zip, history_csv
 
 
@@ -77,3 +79,20 @@ def test_loaded_libraries_are_frozen_out_of_the_per_run_collection():
     assert counts["frozen"] > 100_000  # torch, scipy, plotly: the objects a full collection used to walk
     assert counts["walked"] < counts["frozen"] / 50
     assert counts["freed"] >= 1  # garbage made after the freeze is still collected
+
+
+def test_a_session_whose_ticks_come_slowly_is_told_the_pace(monkeypatch):
+    clock = iter([100.0, 100.3, 101.5])  # on time, then 1.2 s for a 0.3 s tick
+
+    def page() -> None:
+        from mmplay.ui.live import pace_notice
+
+        pace_notice("lab.run", 0.3)
+
+    monkeypatch.setattr(live, "monotonic", lambda: next(clock))
+    at = AppTest.from_function(page).run()
+    assert not at.caption
+    at.run()
+    assert not at.caption  # 0.3 s: as asked
+    at.run()
+    assert "your model steps every 1.2 s instead of every 0.3 s" in at.caption[0].value
