@@ -9,7 +9,7 @@ the metrics once and returns a :class:`Snapshot`; ``on_step`` callbacks receive 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -17,6 +17,13 @@ import torch
 Objective = Callable[[int], dict[str, torch.Tensor]]
 Evaluate = Callable[[], dict[str, float]]
 GradHook = Callable[[int], None]
+
+
+def adam(params: Iterable[torch.nn.Parameter], lr: float) -> torch.optim.Adam:
+    """Adam (``m ← β₁m + (1−β₁)g``, ``v ← β₂v + (1−β₂)g²``, ``θ ← θ − lr·m̂/(√v̂ + ε)``) with the fused
+    kernel: one operation updates every parameter, instead of a dozen small ones per tensor — on small
+    models most of a training step's time (synergy: 20 steps 20.6 → 14.3 ms on one CPU thread)."""
+    return torch.optim.Adam(params, lr=lr, fused=True)
 
 
 @dataclass(frozen=True)
@@ -51,21 +58,23 @@ class Trainer:
     def step(self, n: int = 1, budget_s: float | None = None) -> Snapshot:
         """Take ``n`` optimizer steps (fewer if ``budget_s`` seconds run out first; at least one), then
         evaluate and record one snapshot."""
-        sums: dict[str, torch.Tensor] = {}
+        names: list[str] = []
+        total: torch.Tensor | None = None  # the summed losses of the steps taken, one entry per name
         deadline = None if budget_s is None else time.perf_counter() + budget_s
         taken = 0
         while taken < n and (deadline is None or taken == 0 or time.perf_counter() < deadline):
             taken += 1
             losses = self.objective(self.steps_done)
+            stacked = torch.stack(list(losses.values()))
             self.optimizer.zero_grad(set_to_none=True)
-            torch.stack(list(losses.values())).sum().backward()
+            stacked.sum().backward()
             for hook in self.grad_hooks:
                 hook(self.steps_done)
             self.optimizer.step()
             self.steps_done += 1
-            for name, value in losses.items():
-                sums[name] = sums.get(name, 0.0) + value.detach()
-        mean_losses = {k: float(v) / max(taken, 1) for k, v in sums.items()}
+            names = list(losses)
+            total = stacked.detach() if total is None else total + stacked.detach()
+        mean_losses = dict(zip(names, (total / taken).tolist())) if total is not None else {}
         with torch.no_grad():
             metrics = self.evaluate()
         snapshot = Snapshot(self.steps_done, mean_losses, metrics)

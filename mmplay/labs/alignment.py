@@ -29,7 +29,7 @@ from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most
 from mmplay.models.mlp_map import StandardisedMLP
-from mmplay.train import Trainer
+from mmplay.train import Trainer, adam
 
 NONLINEAR_GAIN = 0.8  # the MLP must cut the best linear residual by 20 % to call the map nonlinear
 MIN_HELD_OUT = 10  # fewer held-out pairs than this cannot judge the maps
@@ -78,7 +78,7 @@ class AlignmentRun:
         a_train, b_train = self.a[self.train_idx], self.mlp.target(self.b[self.train_idx])
         self.trainer = Trainer(
             lambda _: {"mse": F.mse_loss(self.mlp.standardised(a_train), b_train)},
-            torch.optim.Adam(self.mlp.parameters(), lr=self.config.lr),
+            adam(self.mlp.parameters(), lr=self.config.lr),
             evaluate=lambda: held_out(self),
         )
         self.trainer.step(0)

@@ -24,7 +24,7 @@ from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference
 from mmplay.metrics import alignment_uniformity, retrieval_recall
-from mmplay.train import Trainer
+from mmplay.train import Trainer, adam
 
 LABELS_PER_CONCEPT = (1, 2, 5, 10, 50)
 TRANSFER_ITEMS = 5000  # the cross-modal probe is fitted on at most this many training items
@@ -80,7 +80,7 @@ class ContrastiveRun:
                 return {"infonce": nce(z_a, z_b)}
             return {"triplet": triplet_loss(z_a, z_b, config.margin, config.mining, gen)}
 
-        self.trainer = Trainer(objective, torch.optim.Adam(params, lr=config.lr), evaluate=lambda: retrieval(self))
+        self.trainer = Trainer(objective, adam(params, lr=config.lr), evaluate=lambda: retrieval(self))
         self.trainer.step(0)
 
 

@@ -24,7 +24,7 @@ from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference, flatten
 from mmplay.models.gaussian_expert import GaussianExpert
-from mmplay.train import Trainer
+from mmplay.train import Trainer, adam
 
 MAX_BIAS = 4.0  # bias = 1 on the slider means sensor B reads 4 units too heavy
 METHODS = ("expert_a", "expert_b", "poe", "moe")
@@ -74,7 +74,7 @@ class ExpertsRun:
             losses["gate"] = -mixture.mean()
             return losses
 
-        optimizer = torch.optim.Adam(experts.parameters(), lr=self.config.lr)
+        optimizer = adam(experts.parameters(), lr=self.config.lr)
         self.trainer = Trainer(objective, optimizer, evaluate=lambda: flatten(scores(self, self.config)))
         self.trainer.step(0)
 

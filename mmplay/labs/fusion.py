@@ -26,7 +26,7 @@ from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, flatten, no_progress
 from mmplay.metrics import expected_calibration_error, reliability_bins
 from mmplay.models.sequence_fusion import ConcatMLP, CrossAttention, MeanPoolMLP
-from mmplay.train import Trainer
+from mmplay.train import Trainer, adam
 
 LENGTHS = (4, 8, 16, 32, 64)
 SEQ_MODELS = ("concat", "mean_pool", "attention")
@@ -64,7 +64,7 @@ class LogitRun:
             logits = unimodal_logits(models, train)
             return {name: F.binary_cross_entropy_with_logits(logits[name], train.y) for name in models}
 
-        optimizer = torch.optim.Adam(models.parameters(), lr=self.config.lr)
+        optimizer = adam(models.parameters(), lr=self.config.lr)
         self.trainer = Trainer(objective, optimizer, evaluate=lambda: logit_metrics(self))
         self.trainer.step(0)
 
@@ -159,7 +159,7 @@ def sequence_length_result(config: Config, length: int, device: torch.device, pr
     for index, name in enumerate(SEQ_MODELS):
         torch.manual_seed(config.seed)
         model = make_sequence_model(name, length, q_dim, frame_dim, classes).to(device)
-        optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+        optimizer = adam(model.parameters(), lr=3e-3)
         gen = torch.Generator().manual_seed(config.seed)
 
         def objective(_: int, model=model, gen=gen) -> dict[str, torch.Tensor]:

@@ -19,7 +19,7 @@ from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference
 from mmplay.robust import gating as g
-from mmplay.train import Trainer
+from mmplay.train import Trainer, adam
 
 NUISANCE = 6  # pure-noise features appended to each modality: 8 features each
 MAX_NOISE = 8.0  # corruption = 1 means noise std 8 on modality B (its clean features have std ≈ 1)
@@ -71,7 +71,7 @@ class GatingRun:
             losses["learned_gate"] = F.nll_loss(torch.log(mixed.clamp_min(1e-9)), train.y)
             return losses
 
-        optimizer = torch.optim.Adam(models.parameters(), lr=self.config.lr)
+        optimizer = adam(models.parameters(), lr=self.config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in evaluate_at(self, self.config).items()}  # noqa: E731
         self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
         self.trainer.step(0)

@@ -19,7 +19,7 @@ from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference
 from mmplay.robust.missing import GaussianImputer, MaskedClassifier, dropout_masks
-from mmplay.train import Trainer
+from mmplay.train import Trainer, adam
 
 STRATEGIES = ("zero_fill", "mean_fill", "conditional", "regressor", "dropout", "dropout_impute")
 RATES = tuple(i / 10 for i in range(11))
@@ -67,7 +67,7 @@ class MissingRun:
                 "regressors": F.mse_loss(models["regress_b"](x_a), x_b) + F.mse_loss(models["regress_a"](x_b), x_a),
             }
 
-        optimizer = torch.optim.Adam(models.parameters(), lr=config.lr)
+        optimizer = adam(models.parameters(), lr=config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in accuracies(self, config.rate).items()}  # noqa: E731
         self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
         self.trainer.step(0)

@@ -21,7 +21,7 @@ from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, between, flatten, nested
 from mmplay.metrics import binary_accuracy, binary_nll
 from mmplay.models.gate_heads import MODEL_NAMES, GateModelBank
-from mmplay.train import Trainer
+from mmplay.train import Trainer, adam
 
 CHANCE_BAND = 0.62  # single modalities and linear fusion stay at or below this test accuracy
 SOLVED = 0.98  # the interaction model and the MLP reach this test accuracy
@@ -56,7 +56,7 @@ def build(config: Config, device: torch.device | None = None) -> SynergyRun:
     test = make_gate_data(config.preset, config.n_points, config.noise, config.seed + 1).to(device)
     torch.manual_seed(config.seed)
     models = GateModelBank(config.mlp_width).to(device)
-    optimizer = torch.optim.Adam(models.parameters(), lr=config.lr)
+    optimizer = adam(models.parameters(), lr=config.lr)
     labels = train.y.unsqueeze(1).expand(-1, len(MODEL_NAMES))  # (N, 6)
 
     def objective(_: int) -> dict[str, torch.Tensor]:
