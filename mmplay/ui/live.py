@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import streamlit as st
 
-from mmplay.ui.runtime import demand, training_slot
+from mmplay.ui.runtime import IDLE_TIMEOUT_S, demand, idle_runs, training_slot
 
 SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick
 TICK_BUDGET_S = 0.5  # a tick stops taking steps after this long (big settings: fewer steps, same pace)
@@ -38,16 +38,26 @@ class LiveState(Generic[R]):
     """Per-session state of one lab's run (kept in ``st.session_state``)."""
 
     config: Any
-    run: R
+    run: R | None  # None once the server freed it after an idle timeout
     playing: bool = False
 
 
 def live_state(key: str, config: Any, build: Callable[[Any], R]) -> LiveState[R]:
-    """This session's run for ``config``; a changed config starts a fresh (paused) run."""
+    """This session's run for ``config``; a changed config starts a fresh (paused) run, and so does a
+    run the server freed while the session sat idle (which the page is told)."""
+    idle = idle_runs()
+    now = monotonic()
+    idle.sweep(now, IDLE_TIMEOUT_S)
     state: LiveState[R] | None = st.session_state.get(key)
-    if state is None or state.config != config:
+    if state is not None and state.run is None:
+        st.info(
+            f"This lab sat idle for over {IDLE_TIMEOUT_S / 60:.0f} min, so the server freed its model to make "
+            "room for others: it starts again from step 0. Press ▶ Play to train it."
+        )
+    if state is None or state.run is None or state.config != config:
         state = LiveState(config=config, run=build(config))
         st.session_state[key] = state
+    idle.touch(state, now)
     return state
 
 
@@ -120,6 +130,9 @@ def training_panel(
     @st.fragment(run_every=interval_s if state.playing else None)
     def live() -> None:
         current: LiveState[R] = st.session_state[key]
+        if current.run is None:  # freed while idle: the whole page rebuilds it and says so
+            st.rerun(scope="app")
+        idle_runs().touch(current, monotonic())
         trainer = current.run.trainer
         if current.playing:
             with training_slot(timeout_s=TICK_SLOT_WAIT_S) as ok:

@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 
 import streamlit as st
@@ -76,6 +77,45 @@ def training_slot(timeout_s: float = 0.5) -> Iterator[bool]:
         if acquired:
             slots.release()
         wanting.add(-1)
+
+
+IDLE_TIMEOUT_S = float(os.environ.get("MMPLAY_IDLE_TIMEOUT_S", "900"))  # a run untouched this long is freed
+
+
+class IdleRuns:
+    """Every session's live state with the time it was last used, so idle runs can be freed.
+
+    A closed tab stops ticking at once (its training slot is free), but Streamlit keeps its session —
+    and the model in it — for a while. ``sweep`` drops the run of every state untouched for longer
+    than ``timeout_s``; the session, if it comes back, rebuilds it and says so.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[int, tuple[weakref.ref, float]] = {}
+
+    def touch(self, state: object, now: float) -> None:
+        with self._lock:
+            self._seen[id(state)] = (weakref.ref(state), now)
+
+    def sweep(self, now: float, timeout_s: float) -> int:
+        """Free the runs idle longer than ``timeout_s`` (``state.run = None``); how many were freed."""
+        freed = 0
+        with self._lock:
+            for key, (ref, seen) in list(self._seen.items()):
+                state = ref()
+                if state is None:
+                    del self._seen[key]
+                elif now - seen > timeout_s and getattr(state, "run", None) is not None:
+                    state.run = None
+                    del self._seen[key]
+                    freed += 1
+        return freed
+
+
+@st.cache_resource
+def idle_runs() -> IdleRuns:
+    return IdleRuns()
 
 
 def freeze_loaded_objects() -> None:

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from mmplay.labs import CATALOG, synergy
 from mmplay.ui import live, runtime
 from mmplay.ui.export import export_zip, history_csv
+from tests.app.helpers import ROOT
 
 
 def test_training_slots_bound_concurrent_ticks(monkeypatch):
@@ -96,3 +97,16 @@ def test_a_session_whose_ticks_come_slowly_is_told_the_pace(monkeypatch):
     assert not at.caption  # 0.3 s: as asked
     at.run()
     assert "your model steps every 1.2 s instead of every 0.3 s" in at.caption[0].value
+
+
+def test_an_idle_run_is_freed_and_rebuilt_with_a_notice(monkeypatch):
+    at = AppTest.from_file(str(ROOT / "app_pages" / "synergy.py"), default_timeout=120).run()
+    at.button(key="synergy.run.step").click().run()
+    state = at.session_state["synergy.run"]
+    assert state.run.trainer.steps_done == 20
+    assert runtime.idle_runs().sweep(live.monotonic() + runtime.IDLE_TIMEOUT_S + 1, runtime.IDLE_TIMEOUT_S) >= 1
+    assert state.run is None  # the model's memory is released
+    at.run()
+    assert not at.exception
+    assert any("sat idle" in i.value for i in at.info)
+    assert at.session_state["synergy.run"].run.trainer.steps_done == 0
