@@ -1,16 +1,21 @@
 """mmplay entry point: page config, navigation over app_pages/ (not pages/: see README), the device badge, a warm-up."""
 
+# pandas is imported whole here, on the script thread, before the warm-up thread starts: two threads importing
+# it at once (a page's plotly and the warm-up's labs) met a partially initialised module on a fresh worker.
+import pandas  # noqa: F401
 import streamlit as st
 
 from mmplay.labs import CATALOG
-from mmplay.ui.runtime import device_badge, freeze_after_first_view, start_warm_up
+from mmplay.ui.runtime import device_badge, freeze_after_first_view, restarted_notice, start_warm_up, worker_badge
 
 st.set_page_config(page_title="mmplay — multimodal learning playground", page_icon="🎛️", layout="wide")
 
 home = st.Page("app_pages/home.py", title="Home", icon="🏠", default=True)
 labs = [st.Page(f"app_pages/{lab.slug}.py", title=lab.title, icon=lab.icon, url_path=lab.slug) for lab in CATALOG]
 navigation = st.navigation({"mmplay": [home], "Labs": labs})
+restarted_notice()
 navigation.run()
 device_badge()
+worker_badge()
 start_warm_up()
 freeze_after_first_view(navigation.url_path)

@@ -1,16 +1,18 @@
-"""``python -m mmplay run|claims|readme``: the labs headless, their claims on many seeds, the README table.
+"""``python -m mmplay run|claims|readme|serve``: the labs headless, their claims on many seeds, the README table.
 
 - ``run <lab> [--seed S] [--steps N] [--set key=value ...] --json``: one JSON object
   ``{"lab", "config", "metrics"}`` with the lab's flat metrics and every extra's;
 - ``claims <lab|all> [--seeds 0-19] --json``: a JSON list, one object per claim, with the number
   of seeds on which it holds and the min / median / max of its number; exit 1 if any fails;
-- ``readme [--check]``: write (or check) README.md's Labs table from the declarations.
+- ``readme [--check]``: write (or check) README.md's Labs table from the declarations;
+- ``serve --workers N [--port 8501]``: N Streamlit workers behind HAProxy (see :mod:`mmplay.serve`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -34,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     claims.add_argument("lab", choices=(*LAB_NAMES, "all"))
     claims.add_argument("--seeds", type=seed_range, default=range(20), help="e.g. 0-19 or 0,3,7 (default 0-19)")
     claims.add_argument("--json", action="store_true", help="print one JSON list")
+    serve = sub.add_parser("serve", help="N Streamlit workers behind HAProxy (sticky sessions)")
+    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="default: the machine's cores")
+    serve.add_argument("--port", type=int, default=8501, help="HAProxy's port (default 8501)")
+    serve.add_argument("--bind", default="0.0.0.0", help="HAProxy's address (default: every interface)")
+    serve.add_argument(
+        "--hosts", default="127.0.0.1", help="comma list of loopback addresses the workers bind to, in turn"
+    )
+    serve.add_argument("--worker-port", type=int, default=8601, help="worker k listens on this port + k − 1")
     readme = sub.add_parser("readme", help="write README.md's Labs table from the lab declarations")
     readme.add_argument("--check", action="store_true", help="exit 1 if README.md's table is out of date")
     return parser
@@ -100,6 +110,12 @@ def _readme(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from mmplay.serve import serve
+
+    return serve(max(1, args.workers), args.port, args.bind, args.hosts.split(","), args.worker_port)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"run": _run, "claims": _claims, "readme": _readme}[args.command](args)
+    return {"run": _run, "claims": _claims, "readme": _readme, "serve": _serve}[args.command](args)

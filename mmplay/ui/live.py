@@ -21,7 +21,7 @@ from mmplay.ui.runtime import IDLE_TIMEOUT_S, demand, idle_runs, training_slot
 SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick
 TICK_BUDGET_S = 0.5  # a tick stops taking steps after this long (big settings: fewer steps, same pace)
 TICK_SLOT_WAIT_S = 20.0  # a tick waits this long for a training slot: a busy server slows ticks, never skips them
-SLOW_TICK_FACTOR = 2.0  # a session whose ticks come this many times slower than asked is told why
+SLOW_TICK_FACTOR = 3.0  # a session whose ticks come this many times slower than asked is told why
 
 
 class Steppable(Protocol):
@@ -88,9 +88,14 @@ def pace_notice(key: str, interval_s: float) -> None:
     if last is None or now - last < SLOW_TICK_FACTOR * interval_s:
         return
     others = demand().count  # this session's tick has left the queue already
+    why = (
+        f"{others} other student{'s are' if others != 1 else ' is'} training now"
+        if others
+        else "it is busy with other work"
+    )
     st.caption(
-        f"⏳ The server is shared: {others} other student{'s are' if others != 1 else ' is'} training now, "
-        f"so your model steps every {now - last:.1f} s instead of every {interval_s:.1f} s."
+        f"⏳ The server is shared: {why}, so your model steps every {now - last:.1f} s "
+        f"instead of every {interval_s:.1f} s."
     )
 
 

@@ -171,6 +171,30 @@ def start_umap_warm_up() -> threading.Thread:
     return thread
 
 
+WORKER = os.environ.get("MMPLAY_WORKER", "")  # "k/N" when served by `python -m mmplay serve --workers N`
+WORKER_NAME = os.environ.get("MMPLAY_WORKER_NAME", "")  # this worker's stickiness cookie value (w1, w2, …)
+WORKER_COOKIE = "MMPLAYWORKER"
+
+
+def worker_badge() -> None:
+    """``worker k/N`` in the sidebar when several workers serve the class."""
+    if WORKER and not WORKER.endswith("/1"):
+        st.sidebar.caption(f"worker {WORKER}")
+
+
+def moved_here(cookie: str | None, session_is_new: bool) -> bool:
+    """Whether this session was moved from a worker that died: new here, but its cookie names another."""
+    return bool(WORKER_NAME and cookie and cookie != WORKER_NAME and session_is_new)
+
+
+def restarted_notice() -> None:
+    """On the first run of a session that reached this worker because its own died: say so, once."""
+    new = "mmplay.session_seen" not in st.session_state
+    st.session_state["mmplay.session_seen"] = True
+    if moved_here(st.context.cookies.get(WORKER_COOKIE), new):
+        st.warning("The server restarted this lab (its worker stopped); press ▶ Play to start again.", icon="🔄")
+
+
 def device_badge() -> None:
     """Show the compute device in the sidebar (``loading…`` until torch is imported)."""
     if "torch" not in sys.modules:

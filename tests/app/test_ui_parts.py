@@ -83,7 +83,7 @@ def test_loaded_libraries_are_frozen_out_of_the_per_run_collection():
 
 
 def test_a_session_whose_ticks_come_slowly_is_told_the_pace(monkeypatch):
-    clock = iter([100.0, 100.3, 101.5])  # on time, then 1.2 s for a 0.3 s tick
+    clock = iter([100.0, 100.3, 101.5])  # on time, then 1.2 s (4×) for a 0.3 s tick
 
     def page() -> None:
         from mmplay.ui.live import pace_notice

@@ -1,0 +1,122 @@
+"""Two workers behind HAProxy (`python -m mmplay serve --workers 2`): two browsers land on both, each
+uploads, plays and exports through the balancer; killing one worker leaves the other's students playing,
+and the moved students are told the lab restarted."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+
+import numpy as np
+import pytest
+
+from benchmarks.harness import ROOT, free_port
+from tests.e2e.conftest import ARTIFACTS, assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.e2e
+CONTEXTS = 2  # one per worker: with 4–6 Chromium tabs and two workers on 2 cores, uploads timed out
+STEP_JS = """() => { const p = [...document.querySelectorAll('p')].find(x => /^Step \\d+/.test(x.innerText));
+  return p ? parseInt(p.innerText.slice(5)) : -1; }"""
+
+
+def healthy(url: str) -> bool:
+    try:
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def balancer():
+    """``(url, worker ports)`` of a two-worker class served by ``python -m mmplay serve``."""
+    if not shutil.which("haproxy") and not os.path.exists("/usr/sbin/haproxy"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("no haproxy: .ci/run installs Debian's haproxy")
+        pytest.skip("haproxy is not installed (apt-get install haproxy)")
+    port, first = free_port(), free_port()
+    worker_ports = (first, first + 1)
+    command = [sys.executable, "-m", "mmplay", "serve", "--workers", "2", "--port", str(port)]
+    command += ["--bind", "127.0.0.1", "--worker-port", str(first)]
+    proc = subprocess.Popen(command, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while not (healthy(url) and all(healthy(f"http://127.0.0.1:{p}") for p in worker_ports)):
+        assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+        time.sleep(0.2)
+    yield url, worker_ports
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    time.sleep(1)
+    assert not any(healthy(f"http://127.0.0.1:{p}") for p in worker_ports)  # nothing left running
+
+
+def upload_files() -> list[str]:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(60, 3))
+    b = a @ np.linalg.qr(rng.normal(size=(3, 3)))[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    paths = [ARTIFACTS / "balancer-a.npy", ARTIFACTS / "balancer-b.npy"]
+    for path, array in zip(paths, (a, b)):
+        np.save(path, array)
+    return [str(p) for p in paths]
+
+
+def worker_of(page) -> str:
+    return page.locator('[data-testid="stSidebar"]').get_by_text("worker ").inner_text().split()[-1]
+
+
+def test_two_workers_share_the_class_and_survive_one_dying(browser, balancer):
+    url, worker_ports = balancer
+    files = upload_files()
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(CONTEXTS)]
+    pages = [context.new_page() for context in contexts]
+    try:
+        for page in pages:
+            page.goto(f"{url}/alignment")
+            wait_for_app(page, timeout_ms=120_000)
+        workers = [worker_of(page) for page in pages]
+        assert set(workers) == {"1/2", "2/2"}  # cookie stickiness spreads new students over both
+        for page in pages:
+            page.get_by_text("Bring your own embeddings").click()
+            inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+            inputs.nth(0).set_input_files(files[0])
+            inputs.nth(1).set_input_files(files[1])
+            page.get_by_text("Using your files: 60 paired items").wait_for(timeout=120_000)
+            page.get_by_role("button", name="▶ Play").click()
+        for page in pages:
+            page.wait_for_function(f"() => ({STEP_JS})() >= 50", timeout=120_000)
+            page.get_by_role("button", name="⏸ Pause").click()
+            page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
+            with page.expect_download(timeout=90_000) as download:
+                page.get_by_role("button", name="⬇ Export").click()
+            with zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())) as bundle:
+                assert "metrics.csv" in bundle.namelist()
+            assert worker_of(page) == workers[pages.index(page)]  # still on its worker
+            assert_no_exception(page)
+            page.get_by_role("button", name="▶ Play").click()
+        victim = subprocess.run(["pgrep", "-f", f"server.port {worker_ports[0]}"], capture_output=True, text=True)
+        os.kill(int(victim.stdout.split()[0]), signal.SIGKILL)
+        moved = [page for page, w in zip(pages, workers) if w == "1/2"]
+        stayed = [page for page, w in zip(pages, workers) if w == "2/2"]
+        before = [page.evaluate(STEP_JS) for page in stayed]
+        for page in moved:
+            page.get_by_text("The server restarted this lab").wait_for(timeout=120_000)
+            assert_no_exception(page)
+        for page, step in zip(stayed, before):
+            page.wait_for_function(f"() => ({STEP_JS})() > {step}", timeout=60_000)  # still playing
+            assert_no_exception(page)
+            assert page.get_by_text("The server restarted this lab").count() == 0
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, page in enumerate(pages):
+            page.screenshot(path=str(ARTIFACTS / f"balancer-{i}.png"))
+        for context in contexts:
+            context.close()
