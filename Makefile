@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run test lint format bench claims clean
+.PHONY: run test lint format bench claims classroom clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) test-artifacts
+
+WORKERS ?= $(shell nproc)
+
+classroom: $(STAMP)
+	$(PY) -m mmplay serve --workers $(WORKERS) --port $(PORT)
 
 claims: $(STAMP)
 	$(PY) -m mmplay claims all --seeds 0-19 --json

@@ -117,16 +117,13 @@ def headless_class(base: str, lab: str, students: int, seconds: float) -> tuple[
     return [out.get("rate", 0.0) for out in outs], latencies, errors
 
 
-def browser_class(base: str, lab: str, students: int, seconds: float) -> list[float]:
-    """Tick rates of ``students`` headless Chromium sessions playing at once (the reference)."""
-    from playwright.sync_api import sync_playwright
-
+def browser_class(browser, base: str, lab: str, students: int, seconds: float) -> list[float]:
+    """Tick rates of ``students`` Chromium sessions (contexts of ``browser``) playing at once (the reference)."""
     speed = LABS[lab].default_speed
     step_of = lambda page: int(re.search(r"Step (\d+)", page.inner_text('[data-testid="stMain"]')).group(1))  # noqa: E731
-    with sync_playwright() as pw:
-        browser = launch_browser(pw)
-        contexts = [browser.new_context(viewport={"width": 1000, "height": 700}) for _ in range(students)]
-        pages = [context.new_page() for context in contexts]
+    contexts = [browser.new_context(viewport={"width": 1000, "height": 700}) for _ in range(students)]
+    pages = [context.new_page() for context in contexts]
+    try:
         for page in pages:
             page.goto(f"{base}/{lab}")
             wait_for_script(page, timeout_ms=120_000)
@@ -136,18 +133,21 @@ def browser_class(base: str, lab: str, students: int, seconds: float) -> list[fl
         before, start = [step_of(page) for page in pages], time.perf_counter()
         time.sleep(max(seconds - WARM_UP_S, 1.0))
         after, elapsed = [step_of(page) for page in pages], time.perf_counter() - start
-        browser.close()
+    finally:
+        for context in contexts:
+            context.close()
     return [(b - a) / speed / elapsed for a, b in zip(before, after)]
 
 
-def measure(students: int, lab: str, seconds: float, browsers: bool) -> dict:
-    """Start a server, run the class, stop the server; the benchmark's numbers."""
+def measure(students: int, lab: str, seconds: float, browser=None) -> dict:
+    """Start a server, run the class (headless students, or Chromium contexts of ``browser``), stop the
+    server; the benchmark's numbers."""
     proc = serve(ROOT / "app.py", port := free_port())
     base = f"http://127.0.0.1:{port}"
     peak = Peak(proc.pid)
     try:
-        if browsers:
-            rates, latencies, errors = browser_class(base, lab, students, seconds), [], []
+        if browser is not None:
+            rates, latencies, errors = browser_class(browser, base, lab, students, seconds), [], []
         else:
             rates, latencies, errors = headless_class(base, lab, students, seconds)
     finally:
@@ -158,7 +158,7 @@ def measure(students: int, lab: str, seconds: float, browsers: bool) -> dict:
         "students": students,
         "lab": lab,
         "seconds": seconds,
-        "driver": "chromium" if browsers else "headless",
+        "driver": "headless" if browser is None else "chromium",
         "errors": len(errors),
         "error_samples": errors[:3],
         "ticks_per_s": {"min": round(min(rates), 2), "median": round(statistics.median(rates), 2)},
@@ -178,7 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--browsers", action="store_true", help="Chromium sessions instead of headless students")
     parser.add_argument("--check", action="store_true", help="exit with status 1 when a goal is missed")
     args = parser.parse_args(argv)
-    result = measure(args.students, args.lab, args.seconds, args.browsers)
+    if args.browsers:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = launch_browser(pw)
+            result = measure(args.students, args.lab, args.seconds, browser)
+            browser.close()
+    else:
+        result = measure(args.students, args.lab, args.seconds)
     goals = GOALS if not args.browsers else ()
     return report("classroom", result, goals, args.check)
 
