@@ -22,7 +22,7 @@ from mmplay.config import knob
 from mmplay.data.concepts import PairedData, digits_halves_pairs, make_concepts
 from mmplay.device import get_device
 from mmplay.labs import entry
-from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference
+from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import alignment_uniformity, retrieval_recall
 from mmplay.train import Trainer, adam
 
@@ -134,7 +134,7 @@ def representations(run: ContrastiveRun, data: PairedData, modality: str = "a") 
 
 
 def label_efficiency(
-    run: ContrastiveRun, draws: int = 5, progress: Progress = lambda _: None
+    run: ContrastiveRun, draws: int = 5, progress: Progress = no_progress
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Probe accuracy (mean, std over draws) per labels-per-concept n and representation.
 

@@ -17,7 +17,7 @@ from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, make_two_modal
 from mmplay.device import get_device
 from mmplay.labs import entry
-from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference
+from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.robust.missing import GaussianImputer, MaskedClassifier, dropout_masks
 from mmplay.train import Trainer, adam
 
@@ -145,7 +145,7 @@ def imputation_sample(run: MissingRun, which: str, limit: int = 300) -> dict[str
     return {"true": truth[:, 1].tolist(), "conditional": cond[:, 1].tolist(), "regressor": learned[:, 1].tolist()}
 
 
-def dropout_q_sweep(config: Config, _run: object = None, progress: Progress = lambda _: None) -> dict:
+def dropout_q_sweep(config: Config, _run: object = None, progress: Progress = no_progress) -> dict:
     """Complete-data and B-missing accuracy of dropout models trained at each q in ``Q_SWEEP`` (fresh runs)."""
     complete, b_missing = [], []
     for i, q in enumerate(Q_SWEEP):
