@@ -61,9 +61,6 @@ def figures(run: lab.SynergyRun, lifted: bool = True) -> dict:
 
 def render(run: lab.SynergyRun) -> None:
     metrics = lab.metrics(run, run.config)
-    cards = st.columns(len(viz.MODEL_LABELS))
-    for card, (name, label) in zip(cards, viz.MODEL_LABELS.items()):
-        card.metric(label, f"{metrics[f'test_accuracy.{name}']:.1%}", help="test accuracy")
     show_3d = st.session_state.get("synergy.show3d", False) and not st.session_state["synergy.run"].playing
     figs = figures(run, lifted=show_3d)
     left, right = st.columns([3, 2])

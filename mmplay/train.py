@@ -1,7 +1,8 @@
 """One model-agnostic training loop: ``Trainer.step(n) -> Snapshot``.
 
 The loop knows nothing of Streamlit. Each step computes named losses
-``L = Σ_k L_k`` (one per model or term), back-propagates ``L``, lets ``grad_hooks`` edit the
+``L = Σ_k L_k`` (one per model or term), back-propagates ``L`` (unless the objective returned
+losses without a graph, having written their gradients itself), lets ``grad_hooks`` edit the
 gradients (gradient modulation), and takes an optimizer step. After ``n`` steps it evaluates
 the metrics once and returns a :class:`Snapshot`; ``on_step`` callbacks receive it.
 """
@@ -64,10 +65,11 @@ class Trainer:
         taken = 0
         while taken < n and (deadline is None or taken == 0 or time.perf_counter() < deadline):
             taken += 1
+            self.optimizer.zero_grad(set_to_none=True)
             losses = self.objective(self.steps_done)
             stacked = torch.stack(list(losses.values()))
-            self.optimizer.zero_grad(set_to_none=True)
-            stacked.sum().backward()
+            if stacked.requires_grad:  # else the objective wrote its gradients itself (closed form)
+                stacked.sum().backward()
             for hook in self.grad_hooks:
                 hook(self.steps_done)
             self.optimizer.step()

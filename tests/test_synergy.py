@@ -3,10 +3,13 @@
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from mmplay.data.xor import gate_label, make_gate_data
 from mmplay.labs import synergy
 from mmplay.labs.headless import evaluate
+from mmplay.models.gate_heads import GateModelBank, lift
+from mmplay.models.gate_loss import bank_bce
 
 
 def test_unique_a_is_solved_by_a_alone():
@@ -31,12 +34,28 @@ def test_decision_grids_and_plane_have_the_right_shapes():
     grids = synergy.decision_grids(run, resolution=11)
     assert grids["mlp"].shape == (11, 11) and ((grids["mlp"] >= 0) & (grids["mlp"] <= 1)).all()
     w_x, w_y, w_xy, c = synergy.interaction_plane(run)
-    interaction = run.models.models["interaction"]
-    device = next(interaction.parameters()).device  # the lab's device (MMPLAY_DEVICE)
-    logit = interaction({"a": torch.tensor([[0.5]], device=device), "b": torch.tensor([[-2.0]], device=device)})
-    assert float(logit) == pytest.approx(w_x * 0.5 + w_y * -2.0 + w_xy * -1.0 + c, abs=1e-5)
+    device = run.models.theta.device  # the lab's device (MMPLAY_DEVICE)
+    logits = run.models({"a": torch.tensor([[0.5]], device=device), "b": torch.tensor([[-2.0]], device=device)})
+    interaction = synergy.MODEL_NAMES.index("interaction")
+    assert float(logits[0, interaction]) == pytest.approx(w_x * 0.5 + w_y * -2.0 + w_xy * -1.0 + c, abs=1e-5)
 
 
 def test_same_seed_same_numbers():
     config = synergy.Config(steps=30)
     assert evaluate(synergy.LAB, config) == evaluate(synergy.LAB, config)
+
+
+def test_closed_form_bank_gradient_matches_autograd():
+    bank = GateModelBank(mlp_width=5).double().cpu()
+    data = make_gate_data("xor", 64, 0.4, seed=2)
+    phi, y = lift({k: v.double() for k, v in data.x.items()}).cpu(), data.y.double().cpu()
+    losses = bank_bce(bank, phi, y)
+    closed = bank.theta.grad.clone()
+    logits = bank({"a": phi[:, :1], "b": phi[:, 1:2]})
+    reference = F.binary_cross_entropy_with_logits(logits, y[:, None].expand_as(logits), reduction="none").mean(0)
+    (auto,) = torch.autograd.grad(reference.sum(), bank.theta)
+    assert not losses.requires_grad and torch.allclose(losses, reference, atol=1e-12)
+    assert torch.allclose(closed, auto, atol=1e-12)
+    assert (bank.views(closed)["W"][bank.mask == 0] == 0).all()  # a model never learns from an input it does not see
+    bank_bce(bank, phi, y)
+    assert torch.allclose(bank.theta.grad, 2 * auto, atol=1e-12)  # gradients accumulate, as backward() does

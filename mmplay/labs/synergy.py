@@ -7,11 +7,11 @@ separate runs. Loss per model: ``BCE(ℓ, y)``; the trained sum is ``Σ_models B
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from mmplay.config import knob
 from mmplay.data.xor import PRESETS, GateSplit, gate_table, make_gate_data
@@ -20,7 +20,8 @@ from mmplay.info import williams_beer_pid
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, between, flatten, nested
 from mmplay.metrics import binary_accuracy, binary_nll
-from mmplay.models.gate_heads import MODEL_NAMES, GateModelBank
+from mmplay.models.gate_heads import MODEL_NAMES, GateModelBank, lift
+from mmplay.models.gate_loss import bank_bce
 from mmplay.train import Trainer, adam
 
 CHANCE_BAND = 0.62  # single modalities and linear fusion stay at or below this test accuracy
@@ -57,12 +58,10 @@ def build(config: Config, device: torch.device | None = None) -> SynergyRun:
     torch.manual_seed(config.seed)
     models = GateModelBank(config.mlp_width).to(device)
     optimizer = adam(models.parameters(), lr=config.lr)
-    labels = train.y.unsqueeze(1).expand(-1, len(MODEL_NAMES))  # (N, 6)
+    features = lift(train.x)  # (N, 3): [x, y, x·y], drawn once
 
     def objective(_: int) -> dict[str, torch.Tensor]:
-        logits = models(train.x)  # (N, 6)
-        per_model = F.binary_cross_entropy_with_logits(logits, labels, reduction="none").mean(0)
-        return dict(zip(MODEL_NAMES, per_model))
+        return dict(zip(MODEL_NAMES, bank_bce(models, features, train.y).unbind()))
 
     def evaluate() -> dict[str, float]:
         out: dict[str, float] = {}
@@ -95,9 +94,8 @@ def decision_grids(run: SynergyRun, resolution: int = 101, extent: float = 2.5) 
 
 def interaction_plane(run: SynergyRun) -> tuple[float, float, float, float]:
     """Weights ``(w_x, w_y, w_xy, c)`` of the interaction model: boundary ``w·[x,y,xy] + c = 0``."""
-    linear = run.models.models["interaction"].linear
-    w = linear.weight.detach().cpu().reshape(-1).tolist()
-    return w[0], w[1], w[2], float(linear.bias.detach().cpu())
+    (w_x, w_y, w_xy), c = run.models.linear_model("interaction")
+    return w_x, w_y, w_xy, c
 
 
 def test_points(run: SynergyRun, limit: int = 200) -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +109,9 @@ def solved_models(metrics: Metrics, target: float = SOLVED) -> set[str]:
     return {name for name, acc in nested(metrics, "test_accuracy").items() if acc >= target}
 
 
+@functools.lru_cache(maxsize=len(PRESETS))
 def pid_bits(preset: str) -> dict[str, float]:
-    """Williams–Beer PID of the noise-free gate, in bits."""
+    """Williams–Beer PID of the noise-free gate, in bits (the same for every run of a preset: computed once)."""
     return williams_beer_pid(gate_table(preset)).as_dict()
 
 

@@ -8,6 +8,7 @@ with a link that opens their settings.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from mmplay.labs.declaration import Claim, Lab
 FREE_FIELDS = ("seed", "steps")  # claims hold on every seed; steps is the headless budget
 
 
+@functools.lru_cache(maxsize=1024)
 def applies(claim: Claim, lab: Lab, config: Any) -> bool:
     """Whether ``config`` is the claim's setting: the defaults with ``claim.settings``, seed and steps aside."""
     wanted = dataclasses.asdict(lab.config(**dict(claim.settings)))
@@ -32,22 +34,28 @@ def claim_link(lab: Lab, claim: Claim, config: Any) -> str:
     return f"{lab.slug}?" + "&".join(f"{k}={v}" for k, v in settings.items())
 
 
-def claims_panel(lab: Lab, config: Any, metrics: Mapping[str, float], steps_done: int) -> None:
-    """Claims that apply now, each ✅ / ❌ with its number; the rest listed with a link to their settings."""
+def claim_lines(lab: Lab, config: Any, metrics: Mapping[str, float], steps_done: int) -> list[str]:
+    """One Markdown line per claim: those that apply now ✅ / ❌ with their number (⏳ before training),
+    the rest with a link to their settings."""
     here = [c for c in lab.claims if applies(c, lab, config)]
-    elsewhere = [c for c in lab.claims if c not in here]
-    with st.expander(f"📏 The lab's claims ({len(lab.claims)}), each checked on seeds 0–19", expanded=False):
-        if steps_done == 0 and here:
-            st.markdown("Press **▶ Play**: these are checked once the models have trained.")
-        for claim in here:
-            value = claim.value(metrics) if steps_done else None
-            if steps_done == 0:
-                st.markdown(f"⏳ {claim.text}")
-            elif value is None:
-                st.markdown(f"⏳ {claim.text} — needs the computation below")
-            else:
-                mark = "✅" if claim.holds(value) else "❌ not (yet)"
-                st.markdown(f"{mark} {claim.text} — now **{value:.3f}** (step {steps_done})")
-        for claim in elsewhere:
+    lines = ["Press **▶ Play**: these are checked once the models have trained."] if steps_done == 0 and here else []
+    for claim in here:
+        value = claim.value(metrics) if steps_done else None
+        if steps_done == 0:
+            lines.append(f"⏳ {claim.text}")
+        elif value is None:
+            lines.append(f"⏳ {claim.text} — needs the computation below")
+        else:
+            mark = "✅" if claim.holds(value) else "❌ not (yet)"
+            lines.append(f"{mark} {claim.text} — now **{value:.3f}** (step {steps_done})")
+    for claim in lab.claims:
+        if claim not in here:
             settings = ", ".join(f"{k} = {v}" for k, v in claim.settings) or "the defaults"
-            st.markdown(f"↗ {claim.text} — at [{settings}]({claim_link(lab, claim, config)})")
+            lines.append(f"↗ {claim.text} — at [{settings}]({claim_link(lab, claim, config)})")
+    return lines
+
+
+def claims_panel(lab: Lab, config: Any, metrics: Mapping[str, float], steps_done: int) -> None:
+    """The claims in a collapsed expander, as one Markdown block (one element to send per live tick)."""
+    with st.expander(f"📏 The lab's claims ({len(lab.claims)}), each checked on seeds 0–19", expanded=False):
+        st.markdown("\n\n".join(claim_lines(lab, config, metrics, steps_done)))

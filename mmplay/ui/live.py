@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import streamlit as st
 
-from mmplay.ui.runtime import IDLE_TIMEOUT_S, demand, idle_runs, training_slot
+from mmplay.ui.runtime import IDLE_TIMEOUT_S, configure_torch, demand, idle_runs, training_slot
 
 SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick
 TICK_BUDGET_S = 0.5  # a tick stops taking steps after this long (big settings: fewer steps, same pace)
@@ -134,6 +134,7 @@ def training_panel(
 
     @st.fragment(run_every=interval_s if state.playing else None)
     def live() -> None:
+        configure_torch()  # a fragment rerun runs on a fresh thread
         current: LiveState[R] = st.session_state[key]
         if current.run is None:  # freed while idle: the whole page rebuilds it and says so
             st.rerun(scope="app")

@@ -1,4 +1,4 @@
-"""Figures every lab uses: line charts of series against a shared x axis."""
+"""Figures every lab uses: line charts of series against a shared x axis, horizontal reference lines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,35 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from mmplay.viz.style import tidy
+from mmplay.viz.figure import Spec, figure
+from mmplay.viz.style import layout
+
+
+def hline(y: float, *, color: str = "grey", dash: str = "dash", label: str | None = None) -> tuple[Spec, Spec | None]:
+    """A horizontal line across the plot at ``y`` (a layout shape) and, if ``label``, its annotation."""
+    shape = {
+        "type": "line",
+        "xref": "x domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y,
+        "y1": y,
+        "line": {"color": color, "dash": dash},
+    }
+    note = None
+    if label is not None:
+        note = {
+            "text": label,
+            "xref": "x domain",
+            "x": 1,
+            "xanchor": "right",
+            "yref": "y",
+            "y": y,
+            "yanchor": "bottom",
+            "showarrow": False,
+        }
+    return shape, note
 
 
 def line_chart(
@@ -23,14 +51,16 @@ def line_chart(
     markers: bool = True,
 ) -> go.Figure:
     """One line per series (legend = key); optional horizontal ``reference`` line."""
-    fig = go.Figure(
-        [
-            go.Scatter(x=list(x), y=list(ys), mode="lines+markers" if markers else "lines", name=name)
-            for name, ys in series.items()
-        ]
-    )
+    traces = [
+        {"type": "scatter", "x": list(x), "y": list(ys), "mode": "lines+markers" if markers else "lines", "name": name}
+        for name, ys in series.items()
+    ]
+    y_axis: Spec = {"title": {"text": y_title}}
+    if y_range is not None:
+        y_axis["range"] = list(y_range)
+    if log_y:
+        y_axis["type"] = "log"
+    extra: Spec = {"xaxis": {"title": {"text": x_title}}, "yaxis": y_axis}
     if reference is not None:
-        fig.add_hline(y=reference, line_dash="dash", line_color="grey")
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, range=y_range, type="log" if log_y else None)
-    return tidy(fig, title=title, height=height)
+        extra["shapes"] = [hline(reference)[0]]
+    return figure(traces, layout(title=title, height=height, extra=extra))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
 
+from mmplay.viz.figure import figure
 from mmplay.viz.raster import diverging, png_data_uri, stamp_points
-from mmplay.viz.style import CLASS_COLORS, DIVERGING, MODALITY_COLORS, tidy
+from mmplay.viz.style import CLASS_COLORS, DIVERGING, MODALITY_COLORS, axis_title, layout
 
 MODEL_LABELS = {
     "a_only": "A only (x)",
@@ -25,16 +27,46 @@ PANEL_GAP_PX = 8  # white pixels between neighbouring panels of the mosaic
 TITLE_BAND_PX = 18  # white pixels above each panel, where its title sits
 
 
-def boundary_pixels(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """One model's ``P(y=1)`` grid (rows = y ascending) coloured blue → red, test points stamped on; RGB uint8."""
-    image = diverging(probs, DIVERGING[0][1], DIVERGING[1][1], DIVERGING[2][1])
-    step = (axis[-1] - axis[0]) / (len(axis) - 1)
+def point_layer(axis: np.ndarray, points: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The test points as stamped dots on a grid over ``axis`` (rows = y ascending): RGB uint8 (R, R, 3)
+    and the mask (R, R) of the pixels they cover (dot or white rim). Drawn once, laid on every panel."""
+    size = len(axis)
+    step = (axis[-1] - axis[0]) / (size - 1)
     rows = np.round((points[:, 1] - axis[0]) / step).astype(int)
     cols = np.round((points[:, 0] - axis[0]) / step).astype(int)
-    inside = (rows >= 0) & (rows < len(axis)) & (cols >= 0) & (cols < len(axis))
+    inside = (rows >= 0) & (rows < size) & (cols >= 0) & (cols < size)
     colors = [CLASS_COLORS[int(v > 0.5)] for v in labels[inside]]
-    stamp_points(image, rows[inside], cols[inside], colors)
+    layer = np.full((size, size, 3), -1, dtype=np.int16)  # -1: not covered by any dot
+    stamp_points(layer, rows[inside], cols[inside], colors)
+    covered = layer[..., 0] >= 0
+    return layer.clip(0, 255).astype(np.uint8), covered
+
+
+POINT_LAYERS: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # a few recent runs' point layers
+POINT_LAYERS_KEPT = 64
+
+
+def cached_point_layer(axis: np.ndarray, points: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`point_layer`, remembered by content: a run's test points stay put while it trains."""
+    key = hashlib.blake2b(axis.tobytes() + points.tobytes() + labels.tobytes(), digest_size=16).digest()
+    if key not in POINT_LAYERS:
+        if len(POINT_LAYERS) >= POINT_LAYERS_KEPT:
+            POINT_LAYERS.pop(next(iter(POINT_LAYERS)))
+        POINT_LAYERS[key] = point_layer(axis, points, labels)
+    return POINT_LAYERS[key]
+
+
+def colour_panels(probs: np.ndarray, layer: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``P(y=1)`` grids (..., R, R) coloured blue → white → red, with ``layer``'s dots on top; uint8 (..., R, R, 3)."""
+    image = diverging(probs, DIVERGING[0][1], DIVERGING[1][1], DIVERGING[2][1])
+    dots, covered = layer
+    image[..., covered, :] = dots[covered]
     return image
+
+
+def boundary_pixels(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """One model's ``P(y=1)`` grid (rows = y ascending) coloured blue → red, test points stamped on; RGB uint8."""
+    return colour_panels(probs, point_layer(axis, points, labels))
 
 
 def panel_origin(index: int, size: int) -> tuple[int, int]:
@@ -65,10 +97,11 @@ def boundaries_figure(
     height = rows * (TITLE_BAND_PX + size)
     width = PANEL_COLUMNS * size + (PANEL_COLUMNS - 1) * PANEL_GAP_PX
     mosaic = np.full((height, width, 3), 255, dtype=np.uint8)
+    panels = colour_panels(np.stack([grids[n] for n in names]), cached_point_layer(axis, points, labels))
     titles = []
     for i, name in enumerate(names):
         top, left = panel_origin(i, size)
-        mosaic[top : top + size, left : left + size] = boundary_pixels(grids[name], axis, points, labels)[::-1]
+        mosaic[top : top + size, left : left + size] = panels[i, ::-1]
         titles.append(
             {
                 "text": f"<b>{MODEL_LABELS[name]}</b> · {test_accuracy.get(name, 0.0):.0%}",
@@ -80,20 +113,29 @@ def boundaries_figure(
                 "font": {"size": 12},
             }
         )
-    layout = {
+    extra = {
         "xaxis": {"visible": False, "range": [-0.5, width - 0.5]},
         "yaxis": {"visible": False, "range": [height - 0.5, -0.5], "scaleanchor": "x"},
         "annotations": titles,
+        "margin": {"t": 10, "b": 10, "l": 10, "r": 10},
     }
-    fig = go.Figure(go.Image(source=png_data_uri(mosaic), hoverinfo="skip"), layout=layout)
-    return tidy(fig, height=480).update_layout(margin={"t": 10, "b": 10, "l": 10, "r": 10})
+    image = {"type": "image", "source": png_data_uri(mosaic), "hoverinfo": "skip"}
+    return figure([image], layout(height=480, extra=extra))
 
 
 def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], target: float = 0.98) -> go.Figure:
     """Grouped bars of train and test accuracy per model, with chance (0.5) and the target line."""
     names = [MODEL_LABELS[n] for n in MODEL_LABELS]
     bars = [
-        go.Bar(x=names, y=ys, name=split, marker_color=color, text=[f"{v:.0%}" for v in ys], textposition="outside")
+        {
+            "type": "bar",
+            "x": names,
+            "y": ys,
+            "name": split,
+            "marker": {"color": color},
+            "text": [f"{v:.0%}" for v in ys],
+            "textposition": "outside",
+        }
         for split, values, color in (("train", train, "#9ecae1"), ("test", test, "#3182bd"))
         for ys in [[values.get(n, 0.0) for n in MODEL_LABELS]]
     ]
@@ -101,8 +143,8 @@ def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], targe
         {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y, "line": {"dash": dash, "color": color}}
         for y, dash, color in ((0.5, "dot", "grey"), (target, "dash", "#2ca02c"))
     ]
-    fig = go.Figure(data=bars, layout={"shapes": lines, "yaxis": {"range": [0, 1.12], "tickformat": ".0%"}})
-    return tidy(fig, title=f"Accuracy (dotted: chance 50 %, dashed: {target:.0%})", height=330)
+    extra = {"shapes": lines, "yaxis": {"range": [0, 1.12], "tickformat": ".0%"}}
+    return figure(bars, layout(title=f"Accuracy (dotted: chance 50 %, dashed: {target:.0%})", height=330, extra=extra))
 
 
 def lifted_figure(
@@ -111,48 +153,49 @@ def lifted_figure(
     """Points in ``(x, y, x·y)`` and the interaction model's plane ``w_x x + w_y y + w_xy z + c = 0``."""
     colors = np.where(labels > 0.5, CLASS_COLORS[1], CLASS_COLORS[0])
     z = points[:, 0] * points[:, 1]
-    fig = go.Figure(
-        go.Scatter3d(
-            x=points[:, 0],
-            y=points[:, 1],
-            z=z,
-            mode="markers",
-            marker={"size": 2.5, "color": colors},
-            name="test points",
-        )
-    )
+    traces = [
+        {
+            "type": "scatter3d",
+            "x": points[:, 0],
+            "y": points[:, 1],
+            "z": z,
+            "mode": "markers",
+            "marker": {"size": 2.5, "color": colors},
+            "name": "test points",
+        }
+    ]
     w_x, w_y, w_xy, c = plane
     if abs(w_xy) > 1e-6:
         grid = np.linspace(-extent, extent, 12)
         gx, gy = np.meshgrid(grid, grid)
         gz = np.clip(-(w_x * gx + w_y * gy + c) / w_xy, -6, 6)
-        fig.add_trace(
-            go.Surface(
-                x=grid,
-                y=grid,
-                z=gz,
-                showscale=False,
-                opacity=0.45,
-                colorscale=[[0, MODALITY_COLORS["fused"]], [1, MODALITY_COLORS["fused"]]],
-                name="separating plane",
-            )
+        traces.append(
+            {
+                "type": "surface",
+                "x": grid,
+                "y": grid,
+                "z": gz,
+                "showscale": False,
+                "opacity": 0.45,
+                "colorscale": [[0, MODALITY_COLORS["fused"]], [1, MODALITY_COLORS["fused"]]],
+                "name": "separating plane",
+            }
         )
-    fig.update_layout(scene={"xaxis_title": "x (A)", "yaxis_title": "y (B)", "zaxis_title": "x·y"})
-    return tidy(fig, title="Lifted space: one plane separates XOR", height=420)
+    scene = {"scene": {"xaxis": axis_title("x (A)"), "yaxis": axis_title("y (B)"), "zaxis": axis_title("x·y")}}
+    return figure(traces, layout(title="Lifted space: one plane separates XOR", height=420, extra=scene))
 
 
 def pid_figure(pid: Mapping[str, float]) -> go.Figure:
     """Bars of the four PID atoms in bits."""
     names = ["redundancy", "unique_a", "unique_b", "synergy"]
     values = [pid[n] for n in names]
-    fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=values,
-            text=[f"{v:.3f}" for v in values],
-            textposition="outside",
-            marker_color=["#999", MODALITY_COLORS["a"], MODALITY_COLORS["b"], "#d62728"],
-        )
-    )
-    fig.update_yaxes(title="bits", range=[0, 1.2])
-    return tidy(fig, title="Partial information decomposition (Williams–Beer)", height=300)
+    bars = {
+        "type": "bar",
+        "x": names,
+        "y": values,
+        "text": [f"{v:.3f}" for v in values],
+        "textposition": "outside",
+        "marker": {"color": ["#999", MODALITY_COLORS["a"], MODALITY_COLORS["b"], "#d62728"]},
+    }
+    extra = {"yaxis": {"title": {"text": "bits"}, "range": [0, 1.2]}}
+    return figure([bars], layout(title="Partial information decomposition (Williams–Beer)", height=300, extra=extra))

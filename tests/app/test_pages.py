@@ -18,15 +18,20 @@ def test_app_entry_point_renders_home_with_a_link_to_every_lab():
     assert sorted(links) == sorted(lab.slug for lab in CATALOG)
 
 
+def shown(at) -> list[str]:
+    """What a page shows that training changes: its metric values and its charts."""
+    return [m.value for m in at.metric] + [chart.proto.spec for chart in at.get("plotly_chart")]
+
+
 @pytest.mark.parametrize("slug", [lab.slug for lab in CATALOG])
-def test_every_lab_page_renders_and_step_changes_its_metrics(slug):
+def test_every_lab_page_renders_and_step_changes_what_it_shows(slug):
     at = page(slug).run()
     assert not at.exception
-    before = [m.value for m in at.metric]
+    before = shown(at)
     assert before
     at.button(key=f"{slug}.run.step").click().run()
     assert not at.exception
-    assert [m.value for m in at.metric] != before
+    assert shown(at) != before
 
 
 def test_synergy_play_trains_and_pause_stops():
