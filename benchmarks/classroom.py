@@ -1,6 +1,6 @@
 """A classroom on one server: N students press Play at once; one more moves a slider meanwhile.
 
-``python -m benchmarks.classroom --students N [--lab synergy] [--seconds S] [--browsers]``
+``python -m benchmarks.classroom --students N [--lab synergy] [--seconds S] [--browsers] [--workers W]``
 
 Students are :class:`~benchmarks.headless_student.HeadlessStudent` sessions (Streamlit's websocket
 protocol, no browser), so 30–100 fit on this machine; ``--browsers`` drives the same number of
@@ -10,19 +10,24 @@ a browser's timer does (a late tick is sent at once). Its tick rate is the steps
 last ``seconds − WARM_UP_S`` ÷ the lab's steps per tick. One extra student moves the first slider
 every ``SLIDER_EVERY_S`` and times each rerun (the latency a student feels while the class plays).
 
-JSON line: ``students``, ``errors`` (exceptions and error elements in the forward stream, failed
-connections), ``ticks_per_s`` ``{min, median}``, ``slider_p95_s``, ``server_rss_mb`` (peak) and
-``nominal_ticks_per_s``. Goals: ``GOALS`` (stated for 30 students playing synergy for 60 s).
+``--workers W`` serves the class with ``python -m mmplay serve --workers W`` (HAProxy in front; each
+student holds its worker's cookie, as a browser does). JSON line: ``students``, ``workers``,
+``errors`` (exceptions and error elements in the forward stream, failed connections), ``ticks_per_s``
+``{min, median}``, ``total_ticks_per_s``, ``slider_p95_s``, ``server_rss_mb`` (peak, workers included)
+and ``nominal_ticks_per_s``. Goals: ``GOALS`` (stated for 30 students playing synergy for 60 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
+import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,9 +46,25 @@ GOALS = (
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` in MB, from ``/proc/<pid>/status``."""
-    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
+    """Resident memory of ``pid`` and its descendants (the workers behind HAProxy) in MB, from ``/proc``."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            status = Path(f"/proc/{current}/status").read_text().splitlines()
+        except OSError:
+            continue
+        line = next((x for x in status if x.startswith("VmRSS:")), None)
+        total += int(line.split()[1]) / 1024 if line else 0.0
+    return total
 
 
 class Peak:
@@ -139,10 +160,32 @@ def browser_class(browser, base: str, lab: str, students: int, seconds: float) -
     return [(b - a) / speed / elapsed for a, b in zip(before, after)]
 
 
-def measure(students: int, lab: str, seconds: float, browser=None) -> dict:
-    """Start a server, run the class (headless students, or Chromium contexts of ``browser``), stop the
-    server; the benchmark's numbers."""
-    proc = serve(ROOT / "app.py", port := free_port())
+def serve_workers(workers: int, port: int, timeout_s: float = 120.0) -> subprocess.Popen:
+    """``python -m mmplay serve --workers N`` on loopback (HAProxy on ``port``); return once it answers."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mmplay", "serve", "--workers", str(workers), "--port", str(port)]
+        + ["--bind", "127.0.0.1", "--worker-port", str(free_port())],
+        cwd=ROOT,
+        env={**os.environ, "MMPLAY_TORCH_THREADS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    stop(proc)
+    raise RuntimeError(f"mmplay serve --workers {workers} did not answer on port {port}")
+
+
+def measure(students: int, lab: str, seconds: float, browser=None, workers: int = 0) -> dict:
+    """Start a server (one Streamlit process, or ``workers`` of them behind HAProxy), run the class
+    (headless students, or Chromium contexts of ``browser``), stop the server; the benchmark's numbers."""
+    port = free_port()
+    proc = serve_workers(workers, port) if workers else serve(ROOT / "app.py", port)
     base = f"http://127.0.0.1:{port}"
     peak = Peak(proc.pid)
     try:
@@ -156,12 +199,15 @@ def measure(students: int, lab: str, seconds: float, browser=None) -> dict:
     ordered = sorted(latencies)
     return {
         "students": students,
+        "workers": workers or 1,
+        "balancer": bool(workers),
         "lab": lab,
         "seconds": seconds,
         "driver": "headless" if browser is None else "chromium",
         "errors": len(errors),
         "error_samples": errors[:3],
         "ticks_per_s": {"min": round(min(rates), 2), "median": round(statistics.median(rates), 2)},
+        "total_ticks_per_s": round(sum(rates), 2),
         "min_ticks_per_s": round(min(rates), 2),
         "median_ticks_per_s": round(statistics.median(rates), 2),
         "slider_p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 3) if ordered else float("nan"),
@@ -176,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lab", choices=LAB_NAMES, default="synergy")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--browsers", action="store_true", help="Chromium sessions instead of headless students")
+    parser.add_argument("--workers", type=int, default=0, help="N workers behind HAProxy (default: one plain server)")
     parser.add_argument("--check", action="store_true", help="exit with status 1 when a goal is missed")
     args = parser.parse_args(argv)
     if args.browsers:
@@ -183,10 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         with sync_playwright() as pw:
             browser = launch_browser(pw)
-            result = measure(args.students, args.lab, args.seconds, browser)
+            result = measure(args.students, args.lab, args.seconds, browser, args.workers)
             browser.close()
     else:
-        result = measure(args.students, args.lab, args.seconds)
+        result = measure(args.students, args.lab, args.seconds, workers=args.workers)
     goals = GOALS if not args.browsers else ()
     return report("classroom", result, goals, args.check)
 

@@ -4,16 +4,19 @@ It sends what a browser sends (``BackMsg.rerun_script`` with the page, the query
 widget's current state; a button press is a ``trigger_value``; the live fragment's ``auto_rerun``
 interval is answered with fragment reruns) and reads what the server sends back (``ForwardMsg``):
 widgets (their ids and values, as the browser's widget manager keeps them), buttons, exceptions,
-the "Step N" line of the live panel and the end of each run. No rendering, so 30–100 students fit
-on one machine. Widget values follow the browser's rules: a slider sends its ``value`` (or its
-``default``) as ``double_array_value``, a select-slider its option strings, a selectbox its option
-string, a number input ``double_value``, a checkbox or toggle ``bool_value``, a multiselect its strings.
+the "Step N" line of the live panel and the end of each run. Behind HAProxy it first fetches the
+page's cookies, as a browser does, so its websocket reaches the worker HAProxy chose for it. No
+rendering, so 30–100 students fit on one machine. Widget values follow the browser's rules: a slider
+sends its ``value`` (or its ``default``) as ``double_array_value``, a select-slider its option strings,
+a selectbox its option string, a number input ``double_value``, a checkbox or toggle ``bool_value``, a
+multiselect its strings.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import urllib.request
 from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -34,13 +37,28 @@ class RunResult:
     step: int | None = None
 
 
+def sticky_cookie(base: str) -> str:
+    """The cookies a browser would hold after loading ``base``: behind HAProxy, the one naming this
+    student's worker (``MMPLAYWORKER``), which the websocket must carry to reach that worker."""
+    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=30) as response:
+        cookies = response.headers.get_all("Set-Cookie") or []
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
+
+
 class HeadlessStudent:
     """One session on ``/{page}?{query}`` of the server at ``base`` (``http://host:port``)."""
 
     def __init__(self, base: str, page: str, query: str = "", timeout_s: float = 60.0) -> None:
         self.page, self.query, self.timeout_s = page, query, timeout_s
         url = base.replace("http://", "ws://") + "/_stcore/stream"
-        self.ws: ClientConnection = connect(url, subprotocols=["streamlit"], max_size=None, compression=None)
+        cookie = sticky_cookie(base)
+        self.ws: ClientConnection = connect(
+            url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            compression=None,
+            additional_headers={"Cookie": cookie} if cookie else None,
+        )
         self.widgets: dict[str, WidgetState] = {}  # id -> current state, as a browser keeps them
         self.buttons: dict[str, str] = {}  # label -> widget id
         self.sliders: dict[str, Slider] = {}  # label -> proto (for moving one)
