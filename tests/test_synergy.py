@@ -35,7 +35,8 @@ def test_decision_grids_and_plane_have_the_right_shapes():
     assert grids["mlp"].shape == (11, 11) and ((grids["mlp"] >= 0) & (grids["mlp"] <= 1)).all()
     w_x, w_y, w_xy, c = synergy.interaction_plane(run)
     device = run.models.theta.device  # the lab's device (MMPLAY_DEVICE)
-    logits = run.models({"a": torch.tensor([[0.5]], device=device), "b": torch.tensor([[-2.0]], device=device)})
+    with torch.no_grad():
+        logits = run.models({"a": torch.tensor([[0.5]], device=device), "b": torch.tensor([[-2.0]], device=device)})
     interaction = synergy.MODEL_NAMES.index("interaction")
     assert float(logits[0, interaction]) == pytest.approx(w_x * 0.5 + w_y * -2.0 + w_xy * -1.0 + c, abs=1e-5)
 

@@ -192,12 +192,24 @@ def moved_here(cookie: str | None, session_is_new: bool) -> bool:
     return bool(WORKER_NAME and cookie and cookie != WORKER_NAME and session_is_new)
 
 
+MOVED_KEY = "mmplay.moved"  # set in a session that reached this worker because its own died
+MOVED_TEXT = (
+    "The server restarted this lab: its worker stopped, so your model and any uploaded files are gone. "
+    "Upload them again if you had, and press ▶ Play to start again."
+)
+
+
 def restarted_notice() -> None:
-    """On the first run of a session that reached this worker because its own died: say so, once."""
+    """In a session that reached this worker because its own died: say so on every run until dismissed
+    (a notice shown on the first run only was wiped by the page's next rerun before anyone read it)."""
     new = "mmplay.session_seen" not in st.session_state
     st.session_state["mmplay.session_seen"] = True
     if moved_here(st.context.cookies.get(WORKER_COOKIE), new):
-        st.warning("The server restarted this lab (its worker stopped); press ▶ Play to start again.", icon="🔄")
+        st.session_state[MOVED_KEY] = True
+    if st.session_state.get(MOVED_KEY):
+        notice = st.container(border=True)
+        notice.warning(MOVED_TEXT, icon="🔄")
+        notice.button("OK", key=f"{MOVED_KEY}.ok", on_click=st.session_state.pop, args=(MOVED_KEY, None))
 
 
 def device_badge() -> None:

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from mmplay.viz.common import line_chart
-from mmplay.viz.style import MODALITY_COLORS, tidy
+from mmplay.viz.common import hline, line_chart
+from mmplay.viz.figure import figure
+from mmplay.viz.style import MODALITY_COLORS, axis_title, layout
 
 
 def smooth(values: Sequence[float], window: int = 10) -> list[float]:
@@ -58,19 +59,37 @@ def probe_figure(
     kept: Mapping[str, tuple[Sequence[int], Sequence[float]]] = {},
 ) -> go.Figure:
     """Unimodal probe accuracy per modality against its ceiling (dashed, when computed); kept runs overlaid (B)."""
-    fig = go.Figure()
+    traces = []
+    shapes, notes = [], []
     for u in ("a", "b"):
         color = MODALITY_COLORS[u]
-        fig.add_scatter(
-            x=list(steps), y=list(probes[u]), mode="lines", name=f"probe {u.upper()}", line={"color": color, "width": 3}
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(steps),
+                "y": list(probes[u]),
+                "mode": "lines",
+                "name": f"probe {u.upper()}",
+                "line": {"color": color, "width": 3},
+            }
         )
         if ceilings:
-            label = f"{u.upper()} alone {ceilings[u]:.0%}"
-            fig.add_hline(y=ceilings[u], line_dash="dash", line_color=color, annotation_text=label)
+            shape, note = hline(ceilings[u], color=color, dash="dash", label=f"{u.upper()} alone {ceilings[u]:.0%}")
+            shapes.append(shape)
+            notes.append(note)
     for label, (kept_steps, kept_b) in kept.items():
-        fig.add_scatter(
-            x=list(kept_steps), y=list(kept_b), mode="lines", name=f"probe B · {label}", line={"dash": "dot"}
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(kept_steps),
+                "y": list(kept_b),
+                "mode": "lines",
+                "name": f"probe B · {label}",
+                "line": {"dash": "dot"},
+            }
         )
-    fig.update_xaxes(title="step")
-    fig.update_yaxes(title="probe test accuracy", range=[0.4, 1.02])
-    return tidy(fig, title="What each encoder learned (linear probe) vs training it alone", height=380)
+    extra = {"xaxis": axis_title("step"), "yaxis": {**axis_title("probe test accuracy"), "range": [0.4, 1.02]}}
+    if shapes:
+        extra.update(shapes=shapes, annotations=notes)
+    title = "What each encoder learned (linear probe) vs training it alone"
+    return figure(traces, layout(title=title, height=380, extra=extra))

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from mmplay.viz.common import line_chart
-from mmplay.viz.style import tidy
+from mmplay.viz.common import hline, line_chart
+from mmplay.viz.figure import Spec, figure
+from mmplay.viz.style import axis_title, layout
 
 METHOD_LABELS = {"expert_a": "expert A", "expert_b": "expert B", "poe": "PoE (product)", "moe": "MoE (mixture)"}
 METHOD_COLORS = {"expert_a": "#1f77b4", "expert_b": "#ff7f0e", "poe": "#d62728", "moe": "#2ca02c"}
@@ -18,13 +19,17 @@ EXPERT_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b")
 def densities_figure(result) -> go.Figure:
     """Each expert's density (dotted), the PoE and MoE densities (thick), with their means and ±2σ bands."""
     grid = np.asarray(result.grid, dtype=np.float32)
-    line = lambda y, name, style: go.Scatter(
-        x=grid,
-        y=np.asarray(y, dtype=np.float32),
-        mode="lines",  # noqa: E731
-        name=name,
-        line=style,
-    )
+
+    def line(y, name: str, style: Spec) -> Spec:
+        return {
+            "type": "scatter",
+            "x": grid,
+            "y": np.asarray(y, dtype=np.float32),
+            "mode": "lines",
+            "name": name,
+            "line": style,
+        }
+
     traces = [
         line(d, f"expert {k + 1}", {"color": EXPERT_COLORS[k], "width": 1.5, "dash": "dot"})
         for k, d in enumerate(result.expert_densities)
@@ -62,11 +67,10 @@ def densities_figure(result) -> go.Figure:
                 "line": {"color": color, "dash": "dash"},
             }
         )
-    layout = {"shapes": shapes, "xaxis": {"title": {"text": "weight"}}, "yaxis": {"title": {"text": "density"}}}
-    return tidy(
-        go.Figure(data=traces, layout=layout),
-        title="Experts, their product and their mixture (bands: mean ± 2σ)",
-        height=380,
+    extra = {"shapes": shapes, "xaxis": axis_title("weight"), "yaxis": axis_title("density")}
+    return figure(
+        traces,
+        layout(title="Experts, their product and their mixture (bands: mean ± 2σ)", height=380, extra=extra),
     )
 
 
@@ -99,31 +103,40 @@ def sweep_figures(sweep: Mapping[str, Mapping[str, Sequence[float]]], bias_units
 
 def reliability_figure(levels: Sequence[float], empirical: Mapping[str, Sequence[float]]) -> go.Figure:
     """Empirical vs nominal coverage; the diagonal is perfect calibration."""
-    fig = line_chart(
-        levels,
-        {METHOD_LABELS[m]: v for m, v in empirical.items()},
-        title="Reliability",
-        x_title="nominal coverage",
-        y_title="empirical coverage",
-        y_range=[0, 1.02],
+    traces = [
+        {"type": "scatter", "x": list(levels), "y": list(ys), "mode": "lines+markers", "name": METHOD_LABELS[m]}
+        for m, ys in empirical.items()
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [0, 1],
+            "y": [0, 1],
+            "mode": "lines",
+            "name": "perfect",
+            "line": {"color": "grey", "dash": "dot"},
+        }
     )
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect", line={"color": "grey", "dash": "dot"})
-    return fig
+    extra = {"xaxis": axis_title("nominal coverage"), "yaxis": {**axis_title("empirical coverage"), "range": [0, 1.02]}}
+    return figure(traces, layout(title="Reliability", height=320, extra=extra))
 
 
 def pit_figure(histograms: Mapping[str, Sequence[float]]) -> go.Figure:
     """PIT histograms: flat at 1 = calibrated, U-shaped = over-confident, hump = under-confident."""
-    fig = go.Figure()
-    for name, values in histograms.items():
-        centres = [(i + 0.5) / len(values) for i in range(len(values))]
-        fig.add_scatter(
-            x=centres,
-            y=list(values),
-            mode="lines+markers",
-            name=METHOD_LABELS[name],
-            line={"color": METHOD_COLORS[name], "shape": "hvh"},
-        )
-    fig.add_hline(y=1.0, line_dash="dot", line_color="grey")
-    fig.update_xaxes(title="PIT value F(true weight)", range=[0, 1])
-    fig.update_yaxes(title="density", type="log")
-    return tidy(fig, title="PIT histogram (flat = calibrated)", height=360)
+    traces = [
+        {
+            "type": "scatter",
+            "x": [(i + 0.5) / len(values) for i in range(len(values))],
+            "y": list(values),
+            "mode": "lines+markers",
+            "name": METHOD_LABELS[name],
+            "line": {"color": METHOD_COLORS[name], "shape": "hvh"},
+        }
+        for name, values in histograms.items()
+    ]
+    extra = {
+        "shapes": [hline(1.0, color="grey", dash="dot")[0]],
+        "xaxis": {**axis_title("PIT value F(true weight)"), "range": [0, 1]},
+        "yaxis": {**axis_title("density"), "type": "log"},
+    }
+    return figure(traces, layout(title="PIT histogram (flat = calibrated)", height=360, extra=extra))

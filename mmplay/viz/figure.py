@@ -3,12 +3,12 @@
 Building a ``go.Figure`` through ``go.Scatter(...)`` and ``update_layout(...)`` validates every
 property and parses every ``a_b_c`` path: on a live page that was most of a training tick's
 server time (synergy: 72 ms of figures per tick against 0.3 ms of JSON). Here a figure is
-``{"data": traces, "layout": layout}`` with nested dicts only (no magic ``marker_color``
-underscores: plotly.js would ignore them), handed to ``go.Figure(..., _validate=False)``.
+``{"data": traces, "layout": layout}`` with nested dicts (no ``a_b_c`` paths to parse), handed to
+``go.Figure(..., _validate=False)``.
 
 Tests run with ``MMPLAY_CHECK_FIGURES=1`` (set in ``tests/conftest.py``): then every figure is also
 built the validated way and must serialise to the same JSON — a misspelt property, a bad value
-or a magic underscore fails the test that drew it.
+or a named colour scale (which validation would expand) fails the test that drew it.
 """
 
 from __future__ import annotations

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import plotly.colors
 import plotly.graph_objects as go
 
 from mmplay.viz.common import line_chart
-from mmplay.viz.style import tidy
+from mmplay.viz.figure import figure
+from mmplay.viz.style import axis_title, layout
 
 PREDICTOR_LABELS = {
     "a_only": "A only",
@@ -17,42 +19,70 @@ PREDICTOR_LABELS = {
     "joint": "LR on [xA, xB]",
     "bayes": "exact Bayes",
 }
+VIRIDIS = [[i / (len(plotly.colors.sequential.Viridis) - 1), c] for i, c in enumerate(plotly.colors.sequential.Viridis)]
 SEQ_LABELS = {"concat": "concat-MLP", "mean_pool": "mean-pool MLP", "attention": "cross-attention"}
 
 
 def posterior_scatter(pairs: Mapping[str, Sequence[float]]) -> go.Figure:
     """Fused posteriors against the exact Bayes posterior; the diagonal is perfect agreement."""
-    fig = go.Figure()
-    for name in ("sum_corrected", "sum_uncorrected", "joint"):
-        fig.add_scatter(
-            x=pairs["bayes"],
-            y=pairs[name],
-            mode="markers",
-            name=PREDICTOR_LABELS[name],
-            marker={"size": 4, "opacity": 0.6},
-        )
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="diagonal", line={"color": "grey", "dash": "dot"})
-    fig.update_xaxes(title="exact Bayes P(y=1 | xA, xB)", range=[0, 1])
-    fig.update_yaxes(title="fused P(y=1)", range=[0, 1])
-    return tidy(fig, title="Fused vs Bayes posterior", height=400)
+    traces = [
+        {
+            "type": "scatter",
+            "x": pairs["bayes"],
+            "y": pairs[name],
+            "mode": "markers",
+            "name": PREDICTOR_LABELS[name],
+            "marker": {"size": 4, "opacity": 0.6},
+        }
+        for name in ("sum_corrected", "sum_uncorrected", "joint")
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [0, 1],
+            "y": [0, 1],
+            "mode": "lines",
+            "name": "diagonal",
+            "line": {"color": "grey", "dash": "dot"},
+        }
+    )
+    extra = {
+        "xaxis": {**axis_title("exact Bayes P(y=1 | xA, xB)"), "range": [0, 1]},
+        "yaxis": {**axis_title("fused P(y=1)"), "range": [0, 1]},
+    }
+    return figure(traces, layout(title="Fused vs Bayes posterior", height=400, extra=extra))
 
 
 def reliability_figure(tables: Mapping[str, Mapping[str, Sequence[float]]]) -> go.Figure:
     """Mean predicted probability vs observed frequency per bin (empty bins dropped)."""
-    fig = go.Figure()
+    traces = []
     for name in ("sum_corrected", "sum_uncorrected", "joint", "bayes"):
         table = tables[name]
         keep = [i for i, n in enumerate(table["count"]) if n > 0]
-        fig.add_scatter(
-            x=[table["confidence"][i] for i in keep],
-            y=[table["frequency"][i] for i in keep],
-            mode="lines+markers",
-            name=PREDICTOR_LABELS[name],
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [table["confidence"][i] for i in keep],
+                "y": [table["frequency"][i] for i in keep],
+                "mode": "lines+markers",
+                "name": PREDICTOR_LABELS[name],
+            }
         )
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="calibrated", line={"color": "grey", "dash": "dot"})
-    fig.update_xaxes(title="predicted P(y=1)", range=[0, 1])
-    fig.update_yaxes(title="observed frequency", range=[0, 1])
-    return tidy(fig, title="Reliability diagram", height=400)
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [0, 1],
+            "y": [0, 1],
+            "mode": "lines",
+            "name": "calibrated",
+            "line": {"color": "grey", "dash": "dot"},
+        }
+    )
+    extra = {
+        "xaxis": {**axis_title("predicted P(y=1)"), "range": [0, 1]},
+        "yaxis": {**axis_title("observed frequency"), "range": [0, 1]},
+    }
+    return figure(traces, layout(title="Reliability diagram", height=400, extra=extra))
 
 
 def sweep_figures(sweep: Mapping[str, Mapping]) -> dict[str, go.Figure]:
@@ -80,14 +110,23 @@ def sweep_figures(sweep: Mapping[str, Mapping]) -> dict[str, go.Figure]:
 
 def attention_heatmap(weights: Sequence[Sequence[float]], targets: Sequence[int]) -> go.Figure:
     """Attention of a few test questions over the frames; ✕ marks the frame that holds the answer."""
-    fig = go.Figure(go.Heatmap(z=weights, colorscale="Viridis", zmin=0, zmax=1, colorbar={"title": "α"}))
-    fig.add_scatter(
-        x=list(targets),
-        y=list(range(len(targets))),
-        mode="markers",
-        name="relevant frame",
-        marker={"symbol": "x-thin", "size": 12, "line": {"width": 2, "color": "red"}},
-    )
-    fig.update_xaxes(title="frame t")
-    fig.update_yaxes(title="test example", autorange="reversed")
-    return tidy(fig, title="Where the question looks (attention weights)", height=320)
+    traces = [
+        {
+            "type": "heatmap",
+            "z": weights,
+            "colorscale": VIRIDIS,  # expanded, as Plotly's validation expands "Viridis"
+            "zmin": 0,
+            "zmax": 1,
+            "colorbar": {"title": {"text": "α"}},
+        },
+        {
+            "type": "scatter",
+            "x": list(targets),
+            "y": list(range(len(targets))),
+            "mode": "markers",
+            "name": "relevant frame",
+            "marker": {"symbol": "x-thin", "size": 12, "line": {"width": 2, "color": "red"}},
+        },
+    ]
+    extra = {"xaxis": axis_title("frame t"), "yaxis": {**axis_title("test example"), "autorange": "reversed"}}
+    return figure(traces, layout(title="Where the question looks (attention weights)", height=320, extra=extra))

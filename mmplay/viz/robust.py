@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from mmplay.viz.common import line_chart
-from mmplay.viz.style import tidy
+from mmplay.viz.figure import figure
+from mmplay.viz.style import axis_title, layout
 
 GATE_LABELS = {
     "a_only": "A only",
@@ -49,28 +50,62 @@ def accuracy_curves(
 
 def disagreement_histogram(js: Mapping[str, Sequence[float]], tau: float) -> go.Figure:
     """JS divergence between the unimodal predictions, clean vs corrupted, with τ marked."""
-    fig = go.Figure()
-    for name, values in js.items():
-        fig.add_histogram(x=values, name=name, opacity=0.6, nbinsx=40, histnorm="probability")
-    fig.add_vline(x=tau, line_dash="dash", line_color="black", annotation_text=f"τ = {tau:.2f}")
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title="JS divergence (nats)")
-    fig.update_yaxes(title="fraction of items")
-    return tidy(fig, title="How much do the two modalities disagree?", height=340)
+    traces = [
+        {"type": "histogram", "x": values, "name": name, "opacity": 0.6, "nbinsx": 40, "histnorm": "probability"}
+        for name, values in js.items()
+    ]
+    tau_line = {
+        "type": "line",
+        "xref": "x",
+        "x0": tau,
+        "x1": tau,
+        "yref": "y domain",
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "black", "dash": "dash"},
+    }
+    tau_note = {
+        "text": f"τ = {tau:.2f}",
+        "xref": "x",
+        "x": tau,
+        "xanchor": "left",
+        "yref": "y domain",
+        "y": 1,
+        "yanchor": "top",
+        "showarrow": False,
+    }
+    extra = {
+        "shapes": [tau_line],
+        "annotations": [tau_note],
+        "barmode": "overlay",
+        "xaxis": axis_title("JS divergence (nats)"),
+        "yaxis": axis_title("fraction of items"),
+    }
+    return figure(traces, layout(title="How much do the two modalities disagree?", height=340, extra=extra))
 
 
 def imputation_scatter(sample: Mapping[str, Sequence[float]]) -> go.Figure:
-    fig = go.Figure()
-    for name in ("conditional", "regressor"):
-        fig.add_scatter(
-            x=sample["true"],
-            y=sample[name],
-            mode="markers",
-            name=MISSING_LABELS[name],
-            marker={"size": 4, "opacity": 0.6},
-        )
+    traces = [
+        {
+            "type": "scatter",
+            "x": sample["true"],
+            "y": sample[name],
+            "mode": "markers",
+            "name": MISSING_LABELS[name],
+            "marker": {"size": 4, "opacity": 0.6},
+        }
+        for name in ("conditional", "regressor")
+    ]
     lo, hi = min(sample["true"]), max(sample["true"])
-    fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="perfect", line={"color": "grey", "dash": "dot"})
-    fig.update_xaxes(title="true value (missing modality, 2nd feature)")
-    fig.update_yaxes(title="imputed value")
-    return tidy(fig, title="Imputed vs true", height=360)
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [lo, hi],
+            "y": [lo, hi],
+            "mode": "lines",
+            "name": "perfect",
+            "line": {"color": "grey", "dash": "dot"},
+        }
+    )
+    extra = {"xaxis": axis_title("true value (missing modality, 2nd feature)"), "yaxis": axis_title("imputed value")}
+    return figure(traces, layout(title="Imputed vs true", height=360, extra=extra))

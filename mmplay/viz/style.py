@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import plotly.graph_objects as go
-
 from mmplay.viz.figure import Spec, merge
 
 MODALITY_COLORS = {"a": "#1f77b4", "b": "#ff7f0e", "fused": "#2ca02c"}
@@ -31,8 +29,3 @@ def layout(
 def axis_title(text: str) -> Spec:
     """An axis's ``title`` entry."""
     return {"title": {"text": text}}
-
-
-def tidy(fig: go.Figure, *, title: str = "", height: int = 320, uirevision: str = "keep") -> go.Figure:
-    """Compact margins, a title, and ``uirevision`` so zoom survives live updates."""
-    return fig.update_layout(layout(title=title, height=height, uirevision=uirevision))
