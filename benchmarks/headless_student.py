@@ -40,7 +40,7 @@ class RunResult:
 def sticky_cookie(base: str) -> str:
     """The cookies a browser would hold after loading ``base``: behind HAProxy, the one naming this
     student's worker (``MMPLAYWORKER``), which the websocket must carry to reach that worker."""
-    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=30) as response:
+    with urllib.request.urlopen(f"{base}/", timeout=30) as response:  # the page (probes carry no cookie)
         cookies = response.headers.get_all("Set-Cookie") or []
     return "; ".join(c.split(";", 1)[0] for c in cookies)
 

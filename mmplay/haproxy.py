@@ -7,6 +7,11 @@ to the worker (no ``indirect``), which is how a worker knows a session was moved
 fails its health check (``GET /_stcore/health`` every second, down after 2 misses) leaves the rotation,
 and a request whose cookie names it is sent to another (``option redispatch``). Websockets pass through
 (HTTP mode upgrades them; ``timeout tunnel`` keeps them open for a lesson).
+
+The browser's reconnect probes (``/_stcore/health`` and ``/_stcore/host-config``, polled while the
+websocket is down) go to a backend without the cookie: they are the same on every worker, and
+answered through the sticky backend after a worker died they would re-stamp the cookie with the new
+worker before the websocket reconnects — and the new worker could not tell the session was moved.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 COOKIE = "MMPLAYWORKER"
+PROBES = ("/_stcore/health", "/_stcore/host-config")  # stateless: any worker answers them
 
 
 @dataclass(frozen=True)
@@ -26,9 +32,9 @@ class Worker:
 
 def config_text(workers: Sequence[Worker], bind: str, port: int) -> str:
     """The whole ``haproxy.cfg`` for ``workers`` behind ``bind:port``."""
-    servers = "\n".join(
-        f"    server {w.name} {w.host}:{w.port} cookie {w.name} check inter 1s fall 2 rise 2" for w in workers
-    )
+    check = "check inter 1s fall 2 rise 2"
+    servers = "\n".join(f"    server {w.name} {w.host}:{w.port} cookie {w.name} {check}" for w in workers)
+    probe_servers = "\n".join(f"    server {w.name} {w.host}:{w.port} {check}" for w in workers)
     return f"""global
     maxconn 4096
 
@@ -43,7 +49,15 @@ defaults
 
 frontend classroom
     bind {bind}:{port}
+    acl probe path {" ".join(PROBES)}
+    use_backend probes if probe
     default_backend workers
+
+backend probes
+    balance roundrobin
+    option httpchk GET /_stcore/health
+    http-check expect status 200
+{probe_servers}
 
 backend workers
     balance roundrobin

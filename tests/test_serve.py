@@ -20,6 +20,9 @@ def test_config_has_cookie_stickiness_health_checks_and_redispatch():
     assert "option httpchk GET /_stcore/health" in text and "option redispatch" in text
     assert "server w1 127.0.0.2:8601 cookie w1 check" in text and "server w2 127.0.0.3:8602 cookie w2 check" in text
     assert "balance source" not in text  # one NAT, one IP: never stick by address
+    probes = text.split("backend probes", 1)[1].split("backend workers", 1)[0]
+    assert "use_backend probes if probe" in text and "/_stcore/health /_stcore/host-config" in text
+    assert "cookie" not in probes  # reconnect probes must not re-stamp a moved session's cookie
 
 
 def test_haproxy_accepts_the_generated_config(tmp_path):
