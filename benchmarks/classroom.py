@@ -13,8 +13,9 @@ every ``SLIDER_EVERY_S`` and times each rerun (the latency a student feels while
 ``--workers W`` serves the class with ``python -m mmplay serve --workers W`` (HAProxy in front; each
 student holds its worker's cookie, as a browser does). JSON line: ``students``, ``workers``,
 ``errors`` (exceptions and error elements in the forward stream, failed connections), ``ticks_per_s``
-``{min, median}``, ``total_ticks_per_s``, ``slider_p95_s``, ``server_rss_mb`` (peak, workers included)
-and ``nominal_ticks_per_s``. Goals: ``GOALS`` (stated for 30 students playing synergy for 60 s).
+``{min, median}``, ``total_ticks_per_s``, ``slider_p95_s``, ``server_rss_mb`` (peak, workers included),
+``server_cpu_cores`` (the server's CPU seconds per second, workers included) and
+``nominal_ticks_per_s``. Goals: ``GOALS`` (stated for 30 students playing synergy for 60 s).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ GOALS = (
 )
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and its descendants (the workers behind HAProxy) in MB, from ``/proc``."""
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (the workers behind HAProxy), from ``/proc``."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -54,16 +55,36 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue  # the process ended meanwhile
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0.0, [pid]
+    tree, todo = [], [pid]
     while todo:
         current = todo.pop()
+        tree.append(current)
         todo.extend(children.get(current, []))
+    return tree
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its descendants in MB, from ``/proc/<pid>/status``."""
+    total = 0.0
+    for member in process_tree(pid):
         try:
-            status = Path(f"/proc/{current}/status").read_text().splitlines()
+            status = Path(f"/proc/{member}/status").read_text().splitlines()
         except OSError:
             continue
         line = next((x for x in status if x.startswith("VmRSS:")), None)
         total += int(line.split()[1]) / 1024 if line else 0.0
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its live descendants."""
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:13]) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -187,13 +208,14 @@ def measure(students: int, lab: str, seconds: float, browser=None, workers: int 
     port = free_port()
     proc = serve_workers(workers, port) if workers else serve(ROOT / "app.py", port)
     base = f"http://127.0.0.1:{port}"
-    peak = Peak(proc.pid)
+    peak, cpu_start, wall_start = Peak(proc.pid), cpu_seconds(proc.pid), time.perf_counter()
     try:
         if browser is not None:
             rates, latencies, errors = browser_class(browser, base, lab, students, seconds), [], []
         else:
             rates, latencies, errors = headless_class(base, lab, students, seconds)
     finally:
+        server_cores = (cpu_seconds(proc.pid) - cpu_start) / (time.perf_counter() - wall_start)
         server_rss = peak.stop()
         stop(proc)
     ordered = sorted(latencies)
@@ -212,6 +234,7 @@ def measure(students: int, lab: str, seconds: float, browser=None, workers: int 
         "median_ticks_per_s": round(statistics.median(rates), 2),
         "slider_p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 3) if ordered else float("nan"),
         "server_rss_mb": round(server_rss, 1),
+        "server_cpu_cores": round(server_cores, 2),
         "nominal_ticks_per_s": round(1 / 0.3, 2),
     }
 

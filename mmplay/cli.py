@@ -6,6 +6,7 @@
   of seeds on which it holds and the min / median / max of its number; exit 1 if any fails;
 - ``readme [--check]``: write (or check) README.md's Labs table from the declarations;
 - ``serve --workers N [--port 8501]``: N Streamlit workers behind HAProxy (see :mod:`mmplay.serve`).
+- ``haproxy-config HOST:PORT,…``: HAProxy's config for workers on other machines (``deploy/``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
         "--hosts", default="127.0.0.1", help="comma list of loopback addresses the workers bind to, in turn"
     )
     serve.add_argument("--worker-port", type=int, default=8601, help="worker k listens on this port + k − 1")
+    config = sub.add_parser("haproxy-config", help="print HAProxy's config for workers on other hosts")
+    config.add_argument("servers", help="comma list of worker addresses host:port, in worker order (w1, w2, …)")
+    config.add_argument("--port", type=int, default=8501, help="HAProxy's port (default 8501)")
+    config.add_argument("--bind", default="0.0.0.0", help="HAProxy's address (default: every interface)")
     readme = sub.add_parser("readme", help="write README.md's Labs table from the lab declarations")
     readme.add_argument("--check", action="store_true", help="exit 1 if README.md's table is out of date")
     return parser
@@ -116,6 +121,21 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(max(1, args.workers), args.port, args.bind, args.hosts.split(","), args.worker_port)
 
 
+def _haproxy_config(args: argparse.Namespace) -> int:
+    from mmplay.haproxy import Worker, config_text
+
+    workers = []
+    for k, address in enumerate(args.servers.split(","), start=1):
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            print(f"not host:port: {address!r}", file=sys.stderr)
+            return 2
+        workers.append(Worker(f"w{k}", host, int(port)))
+    print(config_text(workers, args.bind, args.port), end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"run": _run, "claims": _claims, "readme": _readme, "serve": _serve}[args.command](args)
+    commands = {"run": _run, "claims": _claims, "readme": _readme, "serve": _serve, "haproxy-config": _haproxy_config}
+    return commands[args.command](args)

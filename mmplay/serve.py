@@ -10,6 +10,7 @@ or the last worker dying, so nothing is left running half-way.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -35,11 +36,18 @@ def worker_command(port: int, address: str) -> list[str]:
 
 
 def start_workers(count: int, first_port: int, hosts: Sequence[str]) -> tuple[list[Worker], list[subprocess.Popen]]:
-    """Start ``count`` workers; worker k listens on ``hosts[k % len(hosts)]:first_port + k``."""
+    """Start ``count`` workers; worker k listens on ``hosts[k % len(hosts)]:first_port + k``. They share
+    one cookie secret, so a browser's upload token (XSRF cookie) stays valid on the worker it is moved to."""
     workers, procs = [], []
+    secret = os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_hex(32)
     for k in range(count):
         worker = Worker(f"w{k + 1}", hosts[k % len(hosts)], first_port + k)
-        env = {**os.environ, "MMPLAY_WORKER": f"{k + 1}/{count}", "MMPLAY_WORKER_NAME": worker.name}
+        env = {
+            **os.environ,
+            "MMPLAY_WORKER": f"{k + 1}/{count}",
+            "MMPLAY_WORKER_NAME": worker.name,
+            "STREAMLIT_SERVER_COOKIE_SECRET": secret,
+        }
         procs.append(subprocess.Popen(worker_command(worker.port, worker.host), cwd=ROOT, env=env))
         workers.append(worker)
     return workers, procs

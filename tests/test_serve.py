@@ -1,5 +1,6 @@
 """The classroom server: HAProxy's generated configuration is valid (``haproxy -c``) and says what the
-design needs; a session is "moved" only when it is new here and its cookie names another worker."""
+design needs; a session is "moved" only when it is new here and its cookie names another worker; the
+multi-host template in ``deploy/`` is what the CLI writes."""
 
 import os
 import shutil
@@ -7,6 +8,8 @@ import subprocess
 
 import pytest
 
+from benchmarks.harness import ROOT
+from mmplay.cli import main
 from mmplay.haproxy import COOKIE, Worker, config_text
 from mmplay.ui.runtime import moved_here
 
@@ -44,3 +47,18 @@ def test_haproxy_accepts_the_generated_config(tmp_path):
 def test_a_session_is_moved_only_when_new_here_with_another_workers_cookie(monkeypatch, here, cookie, new, moved):
     monkeypatch.setattr("mmplay.ui.runtime.WORKER_NAME", here)
     assert moved_here(cookie, new) is moved
+
+
+def test_deploy_template_is_the_cli_output_and_haproxy_accepts_it(tmp_path, capsys):
+    assert main(["haproxy-config", "10.0.0.11:8601,10.0.0.12:8601"]) == 0
+    template = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    assert capsys.readouterr().out == template, "regenerate deploy/haproxy.cfg (see deploy/README.md)"
+    assert "server w1 10.0.0.11:8601 cookie w1 check" in template
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not os.path.exists(haproxy):
+        pytest.skip("haproxy is not installed")
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(template)
+    result = subprocess.run([haproxy, "-c", "-f", str(config)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert main(["haproxy-config", "10.0.0.11"]) == 2  # not host:port

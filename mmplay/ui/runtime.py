@@ -3,12 +3,14 @@
 Many students share one server, so each training tick runs with few torch threads and at
 most ``MMPLAY_MAX_TRAINING`` ticks run at once (default: the number of CPU cores).
 
-Streamlit calls ``gc.collect()`` after every script and fragment run (``runner.postScriptGC``).
-A full collection walks every tracked object, and torch, scipy, plotly and umap-learn leave
+Streamlit would call ``gc.collect()`` after every script and fragment run (``runner.postScriptGC``,
+turned off in ``.streamlit/config.toml``: with a class playing, walking every session's objects
+after each tick cost a fifth of the ticks). Python's own generational collections remain, and a full
+one walks every tracked object, and torch, scipy, plotly and umap-learn leave
 ≈ 400,000 of them: ≈ 190 ms per run on this machine, with the GIL held, so the messages of a
 finished rerun wait that long before they leave the server. Once the libraries are loaded,
 ``gc.freeze()`` moves everything alive into the permanent generation; later collections walk only
-objects created since (≈ 0 ms), and the sessions' own garbage is still collected after each run.
+objects created since (≈ 0 ms), and the sessions' own garbage is still collected.
 The warm-up freezes torch; the first view of each page freezes what that page imported
 (:func:`freeze_after_first_view`). Importing every lab up front instead would hold the GIL for
 ≈ 1.2 s (scikit-learn, scipy.stats) just when the first user presses Play.

@@ -1,6 +1,6 @@
-"""Two workers behind HAProxy (`python -m mmplay serve --workers 2`): two browsers land on both, each
-uploads, plays and exports through the balancer; killing one worker leaves the other's students playing,
-and the moved students are told the lab restarted."""
+"""Two workers behind HAProxy (`python -m mmplay serve --workers 2`, bound to two loopback addresses as if
+on two hosts): the browsers land on both, each uploads, plays and exports through the balancer; killing
+one worker leaves the other's students playing, and the moved students are told the lab restarted."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.e2e
 # 2 cores: six Alignment sessions with uploads and two workers share them with six Chromium tabs);
 # `make test` runs one per worker to stay within its 10-minute budget.
 CONTEXTS = int(os.environ.get("MMPLAY_BALANCER_CONTEXTS", "2"))
+HOSTS = ("127.0.0.2", "127.0.0.3")  # two loopback addresses stand in for two worker machines (deploy/)
 STEP_JS = """() => { const p = [...document.querySelectorAll('p')].find(x => /^Step \\d+/.test(x.innerText));
   return p ? parseInt(p.innerText.slice(5)) : -1; }"""
 
@@ -47,18 +48,19 @@ def balancer():
     port, first = free_port(), free_port()
     worker_ports = (first, first + 1)
     command = [sys.executable, "-m", "mmplay", "serve", "--workers", "2", "--port", str(port)]
-    command += ["--bind", "127.0.0.1", "--worker-port", str(first)]
+    command += ["--bind", "127.0.0.1", "--worker-port", str(first), "--hosts", ",".join(HOSTS)]
     proc = subprocess.Popen(command, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
-    while not (healthy(url) and all(healthy(f"http://127.0.0.1:{p}") for p in worker_ports)):
+    workers = [f"http://{host}:{p}" for host, p in zip(HOSTS, worker_ports)]
+    while not (healthy(url) and all(healthy(w) for w in workers)):
         assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
         time.sleep(0.2)
     yield url, worker_ports
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
     time.sleep(1)
-    assert not any(healthy(f"http://127.0.0.1:{p}") for p in worker_ports)  # nothing left running
+    assert not any(healthy(w) for w in workers)  # nothing left running
 
 
 def upload_files() -> list[str]:
