@@ -35,7 +35,7 @@ format: $(DEV_STAMP)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
 BENCHMARKS := train_overhead startup time_to_solve browser_latency umap_view procrustes_speed \
-	contrastive_throughput first_view server_cost classroom
+	contrastive_throughput first_view server_cost classroom scaling
 
 bench: $(DEV_STAMP)
 	for name in $(BENCHMARKS); do $(PY) -m benchmarks.$$name --check || exit 1; done
