@@ -28,11 +28,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.harness import ROOT, Goal, free_port, launch_browser, report, serve, stop, wait_for_script
+from benchmarks.harness import ROOT, Goal, free_port, launch_browser, report, serve, started, stop, wait_for_script
 from benchmarks.headless_student import HeadlessStudent
 from mmplay.labs import LAB_NAMES, LABS
 
@@ -191,15 +190,7 @@ def serve_workers(workers: int, port: int, timeout_s: float = 120.0) -> subproce
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    stop(proc)
-    raise RuntimeError(f"mmplay serve --workers {workers} did not answer on port {port}")
+    return started(proc, port, timeout_s)
 
 
 def measure(students: int, lab: str, seconds: float, browser=None, workers: int = 0) -> dict:

@@ -53,7 +53,25 @@ def free_port() -> int:
 
 def serve(script: Path, port: int, timeout_s: float = 60) -> subprocess.Popen:
     """Start ``streamlit run script`` on ``port``; return once its health check answers."""
-    proc = subprocess.Popen(
+    return started(launch(script, port), port, timeout_s)
+
+
+def started(proc: subprocess.Popen, port: int, timeout_s: float) -> subprocess.Popen:
+    """``proc`` once ``127.0.0.1:port/_stcore/health`` answers; killed, and an error, after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    stop(proc)
+    raise RuntimeError(f"no server answered on port {port}")
+
+
+def launch(script: Path, port: int) -> subprocess.Popen:
+    """``streamlit run script`` on ``port``, headless, one torch thread, output discarded."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -74,15 +92,6 @@ def serve(script: Path, port: int, timeout_s: float = 60) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not start on port {port}")
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -1,4 +1,4 @@
-"""Figures every lab uses: line charts of series against a shared x axis, horizontal reference lines."""
+"""Figures every lab uses: line charts of series against a shared x axis, reference lines."""
 
 from __future__ import annotations
 
@@ -35,6 +35,18 @@ def hline(y: float, *, color: str = "grey", dash: str = "dash", label: str | Non
             "showarrow": False,
         }
     return shape, note
+
+
+def diagonal(name: str) -> Spec:
+    """The dotted grey line ``y = x`` over [0, 1] (perfect calibration, or agreement with a reference)."""
+    return {
+        "type": "scatter",
+        "x": [0, 1],
+        "y": [0, 1],
+        "mode": "lines",
+        "name": name,
+        "line": {"color": "grey", "dash": "dot"},
+    }
 
 
 def line_chart(

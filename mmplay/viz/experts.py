@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from mmplay.viz.common import hline, line_chart
+from mmplay.viz.common import diagonal, hline, line_chart
 from mmplay.viz.figure import Spec, figure
 from mmplay.viz.style import axis_title, layout
 
@@ -107,16 +107,7 @@ def reliability_figure(levels: Sequence[float], empirical: Mapping[str, Sequence
         {"type": "scatter", "x": list(levels), "y": list(ys), "mode": "lines+markers", "name": METHOD_LABELS[m]}
         for m, ys in empirical.items()
     ]
-    traces.append(
-        {
-            "type": "scatter",
-            "x": [0, 1],
-            "y": [0, 1],
-            "mode": "lines",
-            "name": "perfect",
-            "line": {"color": "grey", "dash": "dot"},
-        }
-    )
+    traces.append(diagonal("perfect"))
     extra = {"xaxis": axis_title("nominal coverage"), "yaxis": {**axis_title("empirical coverage"), "range": [0, 1.02]}}
     return figure(traces, layout(title="Reliability", height=320, extra=extra))
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import plotly.colors
 import plotly.graph_objects as go
 
-from mmplay.viz.common import line_chart
+from mmplay.viz.common import diagonal, line_chart
 from mmplay.viz.figure import figure
 from mmplay.viz.style import axis_title, layout
 
@@ -36,16 +36,7 @@ def posterior_scatter(pairs: Mapping[str, Sequence[float]]) -> go.Figure:
         }
         for name in ("sum_corrected", "sum_uncorrected", "joint")
     ]
-    traces.append(
-        {
-            "type": "scatter",
-            "x": [0, 1],
-            "y": [0, 1],
-            "mode": "lines",
-            "name": "diagonal",
-            "line": {"color": "grey", "dash": "dot"},
-        }
-    )
+    traces.append(diagonal("diagonal"))
     extra = {
         "xaxis": {**axis_title("exact Bayes P(y=1 | xA, xB)"), "range": [0, 1]},
         "yaxis": {**axis_title("fused P(y=1)"), "range": [0, 1]},
@@ -68,16 +59,7 @@ def reliability_figure(tables: Mapping[str, Mapping[str, Sequence[float]]]) -> g
                 "name": PREDICTOR_LABELS[name],
             }
         )
-    traces.append(
-        {
-            "type": "scatter",
-            "x": [0, 1],
-            "y": [0, 1],
-            "mode": "lines",
-            "name": "calibrated",
-            "line": {"color": "grey", "dash": "dot"},
-        }
-    )
+    traces.append(diagonal("calibrated"))
     extra = {
         "xaxis": {**axis_title("predicted P(y=1)"), "range": [0, 1]},
         "yaxis": {**axis_title("observed frequency"), "range": [0, 1]},
