@@ -115,7 +115,7 @@ def test_two_workers_share_the_class_and_survive_one_dying(browser, balancer):
             press(page, "⏸ Pause")
             page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
             wait_for_app(page, timeout_ms=120_000)  # the paused page's last rerun has finished
-            with page.expect_download(timeout=90_000) as download:
+            with page.expect_download(timeout=40_000) as download:
                 page.get_by_role("button", name="⬇ Export").click()
             with zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())) as bundle:
                 assert "metrics.csv" in bundle.namelist()

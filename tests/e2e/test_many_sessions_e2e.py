@@ -10,7 +10,8 @@ pytestmark = pytest.mark.e2e
 SEEDS = (0, 1, 2, 0)  # sessions 0 and 3 share a seed
 STEP_JS = """() => { const p = [...document.querySelectorAll('p')].find(x => /^Step \\d+/.test(x.innerText));
   return p ? parseInt(p.innerText.slice(5)) : -1; }"""
-METRICS_JS = "() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')].map(m => m.innerText)"
+# each decision-boundary tile's title carries its model's test accuracy ("MLP on [x, y] · 99%")
+METRICS_JS = "() => [...document.querySelectorAll('.js-plotly-plot .annotation-text')].map(t => t.textContent)"
 
 
 def test_four_sessions_train_at_once_and_each_keeps_its_own_model(browser, app_url):
