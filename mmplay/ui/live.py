@@ -134,7 +134,7 @@ def training_panel(
 
     @st.fragment(run_every=interval_s if state.playing else None)
     def live() -> None:
-        configure_torch()  # a fragment rerun runs on a fresh thread
+        configure_torch()  # every run sets it again (see there)
         current: LiveState[R] = st.session_state[key]
         if current.run is None:  # freed while idle: the whole page rebuilds it and says so
             st.rerun(scope="app")

@@ -31,12 +31,12 @@ import streamlit as st
 
 
 def configure_torch() -> int:
-    """Set torch's intra-op threads (``MMPLAY_TORCH_THREADS``, default 1) for the calling thread.
+    """Set torch's intra-op threads (``MMPLAY_TORCH_THREADS``, default 1), at the start of every run.
 
-    OpenMP keeps the setting per thread and Streamlit runs each script and fragment run on a fresh
-    thread, so every run sets it again (0.4 µs). Set once per process, the later runs trained with
-    OpenMP's default of every core: a 400 × 3 matrix product took 0.2 ms instead of 0.04 ms, and a
-    synergy tick's training 55 ms of CPU instead of 18.
+    Set once per process only, later runs trained slower although ``torch.get_num_threads()`` and
+    OpenMP both still reported one thread: a 400 × 3 matrix product took 0.2 ms instead of 0.04 ms, and
+    a synergy tick 84–89 ms of server CPU instead of 71–72 (A/B, twice). Which library undoes the
+    setting was not pinned down; setting it again costs 0.4 µs.
     """
     import torch
 
