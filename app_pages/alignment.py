@@ -85,7 +85,7 @@ def render(run: lab.AlignmentRun) -> None:
         "linear": "✅ a linear map suffices",
         "nonlinear": "🌀 needs a nonlinear map",
     }
-    st.markdown(f"### Verdict: {verdicts[lab.verdict(run)]}")
+    st.markdown(f"#### Verdict: {verdicts[lab.verdict(run)]}")
     st.caption(f"Scored on {len(run.test_idx):,} held-out pairs (trained on {len(run.train_idx):,}).")
     cards = st.columns(3)
     labels = {"orthogonal": "rotation + scale", "linear": "general linear", "mlp": "MLP (trained live)"}
@@ -107,6 +107,9 @@ def render(run: lab.AlignmentRun) -> None:
     right.plotly_chart(figs["after"], key="alignment.chart.after")
 
 
+page.train(render)
+
+st.subheader("Is the pairing real? (closed forms, no training)")
 stats = page.extra("significance")
 rotation_error = lab.rotation_error(page.run)
 cards = st.columns(3)
@@ -126,10 +129,9 @@ cards[2].metric("Procrustes disparity", f"{page.run.fit.disparity:.3f}", help="s
 if stats is not None and stats["p_value"] > 0.05:
     st.warning(
         "p > 0.05: the real pairing is no better than random re-pairings — there is no alignment to speak "
-        "of, so the verdict below means nothing."
+        "of, so the verdict above means nothing."
     )
 
-page.train(render)
 
 st.subheader("UMAP view")
 st.caption(

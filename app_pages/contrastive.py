@@ -5,7 +5,7 @@ import streamlit as st
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
 from mmplay.ui.lab_page import LabPage
-from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.predict import grade_prediction
 from mmplay.ui.runtime import start_umap_warm_up
 from mmplay.viz import contrastive as viz
 from mmplay.viz.common import line_chart
@@ -35,7 +35,7 @@ page = LabPage.open(
 start_umap_warm_up()
 config, state = page.config, page.state
 options = {"yes": "a probe trained on A's embeddings will classify B's"}
-prediction = predict_first("contrastive.predict", "after training, will the two modalities share one space?", options)
+prediction = page.predict("contrastive.predict", "after training, will the two modalities share one space?", options)
 
 
 def figures(run: lab.ContrastiveRun) -> dict:

@@ -5,7 +5,7 @@ import streamlit as st
 from mmplay.labs import dominance as lab
 from mmplay.train import history_rows
 from mmplay.ui.lab_page import LabPage
-from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.predict import grade_prediction
 from mmplay.viz import dominance as viz
 from mmplay.viz.common import line_chart
 
@@ -29,7 +29,7 @@ config = page.config
 ceiling = page.extra("ceiling") or {}
 STARVED = 0.05  # "starved": B's probe ends this far below B alone (the lab's claim)
 options = {"yes": f"B's encoder ends ≥ {STARVED:.0%} points below what B reaches alone"}
-prediction = predict_first("dominance.predict", f"with method **{config.method}**, will B's encoder starve?", options)
+prediction = page.predict("dominance.predict", f"with method **{config.method}**, will B's encoder starve?", options)
 kept: dict = st.session_state.setdefault("dominance.kept", {})
 
 

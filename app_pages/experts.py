@@ -1,4 +1,4 @@
-"""Experts lab page: PoE vs MoE, analytic then trained live."""
+"""Experts lab page: PoE vs MoE, trained live (Play on top, for a projector), then the closed form behind it."""
 
 import dataclasses
 
@@ -7,7 +7,7 @@ import streamlit as st
 from mmplay.labs import experts as lab
 from mmplay.train import history_rows
 from mmplay.ui.lab_page import LabPage
-from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.predict import grade_prediction
 from mmplay.viz import experts as viz
 from mmplay.viz.common import line_chart
 
@@ -30,8 +30,6 @@ page = LabPage.open(
     },
 )
 config = page.config
-
-st.header("Part 1 · Two to four Gaussian experts, in closed form")
 
 
 @st.fragment
@@ -78,11 +76,8 @@ def analytic_playground() -> None:
             )
 
 
-analytic_playground()
-
-st.header("Part 2 · Two trained experts, one drifting sensor")
 options = {"poe": "PoE (product)", "moe": "MoE (mixture)"}
-prediction = predict_first(
+prediction = page.predict(
     "experts.predict",
     "at the largest bias, which fusion still covers ≥ 80 % of true weights with its 90 % interval?",
     options,
@@ -137,4 +132,6 @@ def render(run: lab.ExpertsRun) -> None:
 
 
 page.train(render)
+st.header("Behind it: two to four Gaussian experts, in closed form")
+analytic_playground()
 page.export(figures)

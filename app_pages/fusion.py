@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmplay.labs import fusion as lab
 from mmplay.ui.lab_page import LabPage
-from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.predict import grade_prediction
 from mmplay.viz import fusion as viz
 
 page = LabPage.open(
@@ -25,7 +25,7 @@ config = page.config
 
 st.header("Part 1 · Evidence adds in log-odds")
 options = {"sum_corrected": "ℓA + ℓB − logit π", "joint": "LR on [xA, xB]"}
-prediction = predict_first(
+prediction = page.predict(
     "fusion.predict", f"at ρ = {config.rho:.2f}, which fused predictor will be calibrated (ECE < 0.02)?", options
 )
 

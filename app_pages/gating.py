@@ -6,7 +6,7 @@ import streamlit as st
 
 from mmplay.labs import gating as lab
 from mmplay.ui.lab_page import LabPage
-from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.predict import grade_prediction
 from mmplay.viz import robust as viz
 from mmplay.viz.common import line_chart
 
@@ -27,7 +27,7 @@ page = LabPage.open(
 )
 config = page.config
 options = {k: viz.GATE_LABELS[k] for k in ("naive", "rule_gate", "learned_gate", "entropy_gate")}
-prediction = predict_first(
+prediction = page.predict(
     "gating.predict", "at the strongest noise on B, which of these stay within one point of A alone?", options
 )
 

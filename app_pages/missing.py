@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmplay.labs import missing as lab
 from mmplay.ui.lab_page import LabPage
-from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.predict import grade_prediction
 from mmplay.viz import robust as viz
 from mmplay.viz.common import line_chart
 
@@ -25,7 +25,7 @@ page = LabPage.open(
 )
 config = page.config
 options = {k: viz.MISSING_LABELS[k] for k in ("zero_fill", "mean_fill", "conditional", "dropout")}
-prediction = predict_first(
+prediction = page.predict(
     "missing.predict", "when modality B is always missing, which strategies stay within one point of the best?", options
 )
 

@@ -6,7 +6,7 @@ from mmplay.labs import synergy as lab
 from mmplay.labs.declaration import nested
 from mmplay.train import history_rows
 from mmplay.ui.lab_page import LabPage
-from mmplay.ui.predict import grade_prediction, predict_first
+from mmplay.ui.predict import grade_prediction
 from mmplay.viz import synergy as viz
 from mmplay.viz.common import line_chart
 
@@ -31,7 +31,7 @@ page = LabPage.open(
     },
 )
 config, state = page.config, page.state
-prediction = predict_first(
+prediction = page.predict(
     "synergy.predict",
     f"on the **{config.preset}** task, which models will reach ≥ {lab.SOLVED:.0%} test accuracy?",
     viz.MODEL_LABELS,
@@ -63,9 +63,9 @@ def render(run: lab.SynergyRun) -> None:
     metrics = lab.metrics(run, run.config)
     show_3d = st.session_state.get("synergy.show3d", False) and not st.session_state["synergy.run"].playing
     figs = figures(run, lifted=show_3d)
-    left, right = st.columns([3, 2])
-    left.plotly_chart(figs["boundaries"], key="synergy.boundaries")
-    right.plotly_chart(figs["accuracy"], key="synergy.accuracy")
+    st.plotly_chart(figs["boundaries"], key="synergy.boundaries")
+    left, right = st.columns(2)
+    left.plotly_chart(figs["accuracy"], key="synergy.accuracy")
     if run.trainer.steps_done:
         right.plotly_chart(figs["loss"], key="synergy.loss")
     else:

@@ -8,6 +8,7 @@ value by its default and reporting why.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -53,7 +54,7 @@ class KnobConflict(ValueError):
         self.fields = tuple(fields)
 
 
-def _coerce(raw: Any, kind: type) -> Any:
+def coerce(raw: Any, kind: type) -> Any:
     if kind is bool:
         if isinstance(raw, bool):
             return raw
@@ -79,7 +80,7 @@ def _coerce(raw: Any, kind: type) -> Any:
 def check_value(field: dataclasses.Field, raw: Any) -> Any:
     """Coerce ``raw`` to the field's type and check its range; raise ``ValueError`` if bad."""
     kind = type(field.default)
-    value = _coerce(raw, kind)
+    value = coerce(raw, kind)
     meta = field.metadata
     if meta.get("choices") and value not in meta["choices"]:
         raise ValueError(f"must be one of {', '.join(map(str, meta['choices']))}")
@@ -126,6 +127,59 @@ def training_config(config: C) -> C:
     return dataclasses.replace(config, **defaults)  # type: ignore[type-var]
 
 
+def run_config(config: C) -> C:
+    """What a page's run depends on: :func:`training_config` with ``steps`` at its default too (``steps``
+    only says where Play stops and how long a headless run trains; building a run never reads it)."""
+    config = training_config(config)
+    steps = next((f for f in dataclasses.fields(config) if f.name == "steps"), None)  # type: ignore[arg-type]
+    return config if steps is None else dataclasses.replace(config, steps=steps.default)  # type: ignore[type-var]
+
+
+LOG_MANTISSAS = (1.0, 2.0, 3.0, 5.0)  # a log slider's stops in each decade: 0.001, 0.002, 0.003, 0.005, 0.01, …
+
+
+def slider_step(field: dataclasses.Field) -> float:
+    """A float knob's resolution: its ``step``, else a hundredth of its range."""
+    meta = field.metadata
+    return float(meta.get("step") or (meta["hi"] - meta["lo"]) / 100)
+
+
+def decimals(step: float) -> int:
+    """Digits after the point that show ``step``: 0.0005 → 4, 0.05 → 2 (at least 2)."""
+    return max(2, -math.floor(math.log10(step)))
+
+
+def log_stops(lo: float, hi: float) -> tuple[float, ...]:
+    """A log slider's values: m·10ᵏ for m in (1, 2, 3, 5) with ``lo ≤ m·10ᵏ ≤ hi``, plus ``lo`` and ``hi``."""
+    stops = {lo, hi}
+    for exponent in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
+        for mantissa in LOG_MANTISSAS:
+            value = float(f"{mantissa}e{exponent}")
+            if lo <= value <= hi:
+                stops.add(value)
+    return tuple(sorted(stops))
+
+
+def at_resolution(field: dataclasses.Field, value: Any) -> Any:
+    """``value`` rounded to what its knob can show: a log knob to 3 significant digits, a float slider
+    to its step's decimals (so 0.11889999999999998 is 0.12); other values as they are."""
+    if not isinstance(field.default, float) or isinstance(value, bool) or field.metadata.get("choices"):
+        return value
+    if field.metadata.get("log"):
+        return float(f"{value:.3g}")
+    return round(float(value), decimals(slider_step(field)))
+
+
+def knob_string(field: dataclasses.Field, value: Any) -> str:
+    """One knob's value as it is written in a URL: ``true``/``false``, floats at their resolution."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{at_resolution(field, value):g}" if field.metadata.get("log") else repr(at_resolution(field, value))
+    return str(value)
+
+
 def config_to_strings(config: Any) -> dict[str, str]:
-    """The config as ``{field: str}`` for URLs (inverse of :func:`parse_config`)."""
-    return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in dataclasses.asdict(config).items()}
+    """The config as ``{field: str}`` for URLs (inverse of :func:`parse_config`), floats at their knob's
+    resolution."""
+    return {f.name: knob_string(f, getattr(config, f.name)) for f in dataclasses.fields(config)}

@@ -50,7 +50,7 @@ class Config:
     ridge: float = knob(0.001, lo=0.0, hi=100.0, help="ridge penalty λ of the linear map")
     hidden: int = knob(64, lo=4, hi=512, help="hidden units of the MLP map")
     lr: float = knob(0.01, lo=0.0001, hi=0.1, help="Adam learning rate of the MLP map", log=True)
-    steps: int = knob(800, lo=1, hi=10_000, help="optimizer steps for a headless run")
+    steps: int = knob(800, lo=1, hi=10_000, help="where Play stops, and how long a headless run trains")
     permutations: int = knob(
         200,
         lo=19,
@@ -282,6 +282,5 @@ LAB = Lab(
             auto=lambda config: True,  # bounded: PERMUTATION_ITEMS and PERMUTATION_BUDGET
         ),
     ),
-    max_steps=5000,
     default_speed=50,
 )

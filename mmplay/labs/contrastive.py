@@ -48,7 +48,7 @@ class Config:
     gain: float = knob(1.0, lo=0.1, hi=4.0, help="sensor nonlinearity (tanh gain)")
     nuisance: float = knob(2.0, lo=0.0, hi=4.0, help="scale of each modality's private factors")
     n_train: int = knob(4000, lo=500, hi=20_000, help="training pairs")
-    steps: int = knob(600, lo=1, hi=10_000, help="optimizer steps for a headless run")
+    steps: int = knob(600, lo=1, hi=10_000, help="where Play stops, and how long a headless run trains")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, batches and initial weights")
 
 
@@ -234,5 +234,4 @@ LAB = Lab(
             uses_training=True,
         ),
     ),
-    max_steps=3000,
 )

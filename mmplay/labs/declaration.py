@@ -127,7 +127,6 @@ class Lab:
     metrics: Callable[[Any, Any], Metrics]  # (run, config) -> flat metrics at the config's test-time settings
     claims: tuple[Claim, ...]
     extras: tuple[Extra, ...] = ()
-    max_steps: int = 2000  # the page's Play stops here
     default_speed: int = 20  # optimizer steps per tick on the page
 
     @property

@@ -43,7 +43,7 @@ class Config:
     n_test: int = knob(2000, lo=200, hi=20000, help="test items")
     lr: float = knob(0.05, lo=0.001, hi=0.5, help="SGD learning rate (momentum 0.9)", log=True)
     batch: int = knob(64, lo=8, hi=1024, help="minibatch size")
-    steps: int = knob(800, lo=1, hi=10_000, help="optimizer steps for a headless run")
+    steps: int = knob(800, lo=1, hi=10_000, help="where Play stops, and how long a headless run trains")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, batches and initial weights")
 
     def __post_init__(self) -> None:
@@ -244,6 +244,5 @@ LAB = Lab(
             auto=lambda config: config.steps * config.batch <= AUTO_CEILING_SAMPLES,
         ),
     ),
-    max_steps=3000,
     default_speed=50,
 )

@@ -47,7 +47,7 @@ class Config:
     n_test: int = knob(2000, lo=200, hi=20000, help="test readings")
     hidden: int = knob(32, lo=4, hi=128, help="hidden units per expert")
     lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate", log=True)
-    steps: int = knob(400, lo=1, hi=5000, help="optimizer steps for a headless run")
+    steps: int = knob(400, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
 
 
@@ -253,6 +253,5 @@ LAB = Lab(
             of=moe_spread,
         ),
     ),
-    max_steps=2000,
     default_speed=50,
 )

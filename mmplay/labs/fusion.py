@@ -43,7 +43,7 @@ class Config:
     n_train: int = knob(4000, lo=200, hi=50000, help="training examples")
     n_test: int = knob(4000, lo=200, hi=50000, help="test examples")
     lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate (part 1)", log=True)
-    steps: int = knob(300, lo=1, hi=5000, help="optimizer steps for a headless run (part 1)")
+    steps: int = knob(300, lo=1, hi=5000, help="where Play stops, and how long a headless run trains (part 1)")
     seq_steps: int = knob(600, lo=50, hi=5000, help="optimizer steps per sequence model (part 2)")
     seq_train: int = knob(4000, lo=500, hi=20000, help="training sequences per length (part 2)")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")

@@ -42,7 +42,7 @@ class Config:
     n_train: int = knob(4000, lo=400, hi=40000, help="training items")
     n_test: int = knob(4000, lo=400, hi=40000, help="test items")
     lr: float = knob(0.03, lo=0.001, hi=0.3, help="Adam learning rate", log=True)
-    steps: int = knob(400, lo=1, hi=5000, help="optimizer steps for a headless run")
+    steps: int = knob(400, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, corruption and initial weights")
 
 
@@ -210,6 +210,5 @@ LAB = Lab(
             of=difference("accuracy.naive", "accuracy.learned_gate"),
         ),
     ),
-    max_steps=2000,
     default_speed=50,
 )

@@ -39,7 +39,7 @@ class Config:
     n_train: int = knob(4000, lo=400, hi=40000, help="training items")
     n_test: int = knob(4000, lo=400, hi=40000, help="test items")
     lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate", log=True)
-    steps: int = knob(600, lo=1, hi=5000, help="optimizer steps for a headless run")
+    steps: int = knob(600, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, masks and initial weights")
 
 
@@ -205,6 +205,5 @@ LAB = Lab(
             dropout_q_sweep,
         ),
     ),
-    max_steps=3000,
     default_speed=50,
 )

@@ -35,7 +35,7 @@ class Config:
     n_points: int = knob(400, lo=40, hi=4000, help="points in each of the train and test sets")
     mlp_width: int = knob(8, lo=2, hi=64, help="hidden units of the MLP")
     lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate, shared by all six models")
-    steps: int = knob(300, lo=1, hi=5000, help="optimizer steps for a headless run")
+    steps: int = knob(300, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
 
 
@@ -136,5 +136,4 @@ LAB = Lab(
         at_least("test_accuracy.mlp", SOLVED, f"an MLP on [x, y] reaches ≥ {SOLVED:.0%}"),
         between("pid.synergy", 1 - 1e-9, 1 + 1e-9, "XOR's information is pure synergy: 1 bit (Williams–Beer PID)"),
     ),
-    max_steps=1000,
 )

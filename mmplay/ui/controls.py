@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 import streamlit as st
 
-from mmplay.ui.url_state import config_from_url, write_url
+from mmplay.config import at_resolution, decimals, log_stops, slider_step
 
 C = TypeVar("C")
+
+NUMBER_INPUT_ABOVE = 4000  # an integer knob with a wider range than this is typed, not slid
 
 
 def _widget(field: dataclasses.Field, label: str, key: str) -> Any:
@@ -22,37 +23,46 @@ def _widget(field: dataclasses.Field, label: str, key: str) -> Any:
     if isinstance(field.default, bool):
         return st.toggle(label, key=key, help=help_text)
     lo, hi = meta.get("lo"), meta.get("hi")
-    if isinstance(field.default, int) and (hi is None or hi - lo > 10_000):
+    if isinstance(field.default, int) and (hi is None or hi - lo > NUMBER_INPUT_ABOVE):
         return st.number_input(label, min_value=lo, max_value=hi, step=1, key=key, help=help_text)
     if isinstance(field.default, int):
         return st.slider(label, min_value=int(lo), max_value=int(hi), step=1, key=key, help=help_text)
-    step = float(meta.get("step") or (hi - lo) / 100)
-    decimals = max(2, -math.floor(math.log10(step)))  # show the slider's resolution: 0.0005 → 4 decimals
+    if meta.get("log"):  # 0.001, 0.002, 0.003, 0.005, 0.01, …: each decade gets the same room
+        stops = sorted({*log_stops(lo, hi), st.session_state[key]})
+        return st.select_slider(label, stops, key=key, help=help_text, format_func=lambda v: f"{v:g}")
+    step = slider_step(field)
     return st.slider(
-        label, min_value=float(lo), max_value=float(hi), key=key, help=help_text, step=step, format=f"%.{decimals}f"
+        label,
+        min_value=float(lo),
+        max_value=float(hi),
+        key=key,
+        help=help_text,
+        step=step,
+        format=f"%.{decimals(step)}f",
     )
 
 
-def config_controls(cls: type[C], initial: C, labels: Mapping[str, str], key: str) -> C:
-    """Draw one widget per field named in ``labels`` (in order); other fields keep ``initial``.
+def config_controls(
+    cls: type[C],
+    initial: C,
+    labels: Mapping[str, str],
+    key: str,
+    hidden: Collection[str] = (),
+    reseed: bool = False,
+) -> C:
+    """Draw one widget per field named in ``labels`` (in order) and not ``hidden``; other fields keep
+    ``initial``. Floats are rounded to their knob's resolution.
 
-    Widget state starts from ``initial`` (the URL's config) the first time the page runs.
+    Widget state starts from ``initial`` (the URL's config) the first time the page runs, and again
+    when ``reseed`` (the page was opened from a new link).
     """
     fields = {f.name: f for f in dataclasses.fields(cls)}
     values = dataclasses.asdict(initial)
     for name, label in labels.items():
+        if name in hidden:
+            continue
         state_key = f"{key}.{name}"
-        if state_key not in st.session_state:
+        if reseed or state_key not in st.session_state:
             st.session_state[state_key] = values[name]
-        values[name] = _widget(fields[name], label, state_key)
+        values[name] = at_resolution(fields[name], _widget(fields[name], label, state_key))
     return cls(**values)
-
-
-def sidebar_config(cls: type[C], heading: str, labels: Mapping[str, str], key: str) -> C:
-    """The lab's Config: read from the URL (bad values reported), edited in the sidebar, written back."""
-    initial = config_from_url(cls)
-    with st.sidebar:
-        st.header(heading)
-        config = config_controls(cls, initial, labels, key)
-    write_url(config)
-    return config

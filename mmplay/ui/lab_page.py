@@ -1,10 +1,12 @@
 """The template every lab page follows, derived from the lab's declaration.
 
-``page = LabPage.open("synergy", title, claim, heading, labels)`` draws the header and the sidebar,
-reads the config from the URL and keeps this session's run (rebuilt only when a training knob
-changes: test-time knobs re-score it). Then the page draws its own parts with ``page.config`` and
-``page.state``, ``page.train(render)`` runs the live panel (with the claims checked under it),
-``page.extra(name)`` a heavy extra, and ``page.export(figures)`` the download.
+``page = LabPage.open("synergy", title, claim, heading, labels)`` reads the config and the view (hidden
+parts, presentation mode, autoplay, lesson step: :mod:`mmplay.view`) from the URL, draws the header and
+the sidebar, and keeps this session's run (rebuilt only when a training knob changes: test-time knobs
+re-score it; a page opened from a new link starts a fresh run, as the link would in a new tab). Then the
+page draws its own parts with ``page.config`` and ``page.state``, ``page.predict(…)`` the predict-first
+question, ``page.train(render)`` the live panel (with the claims checked under it; Play stops at
+``config.steps``), ``page.extra(name)`` a heavy extra, and ``page.export(figures)`` the download.
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from mmplay.config import training_config
+from mmplay.config import run_config
 from mmplay.labs import LABS
 from mmplay.labs.declaration import Lab, Metrics, flatten
 from mmplay.train import history_rows
 from mmplay.ui.claims_panel import claims_panel
-from mmplay.ui.controls import sidebar_config
+from mmplay.ui.controls import config_controls
 from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.extras import cached_result, extra_result, result_key
+from mmplay.ui.lesson_link import lesson_link_popover
 from mmplay.ui.live import LiveState, live_state, training_panel
 from mmplay.ui.page import lab_header
+from mmplay.ui.predict import predict_first
+from mmplay.ui.url_state import opened_from_link, read_url, write_url
+from mmplay.view import View
+
+STOP_LABEL = "Play stops at step"
 
 
 @dataclass
@@ -34,6 +42,7 @@ class LabPage:
     config: Any  # the user's settings, test-time knobs included
     state: LiveState  # this session's run (trained at the config's training knobs)
     build: Callable[[Any], Any]  # the state's key -> a fresh run (Reset)
+    view: View  # what the link hides, presentation mode, lesson step
 
     @classmethod
     def open(
@@ -51,14 +60,24 @@ class LabPage:
         ``lab.build(config, None, data)``; ``source`` names it in the run's key.
         """
         lab = LABS[slug]
-        lab_header(slug, title, claim)
-        config = sidebar_config(lab.config, heading, labels, key=slug)
+        config, view = read_url(lab.config)
+        from_link = opened_from_link(slug)
+        lab_header(slug, title, claim, view)
+        labels = {**labels, "steps": STOP_LABEL}
+        with st.sidebar:
+            st.header(heading)
+            config = config_controls(lab.config, config, labels, slug, view.hidden, reseed=from_link)
+            lesson_link_popover(slug, config, view, labels)
+        write_url(slug, config, view)
         if data is None:
-            key, build = training_config(config), lab.build
+            key, build = run_config(config), lab.build
         else:
             source, own = data(config)
-            key, build = (training_config(config), source), lambda key: lab.build(key[0], None, own)
-        return cls(lab, config, live_state(f"{slug}.run", key, build), build)
+            key, build = (run_config(config), source), lambda key: lab.build(key[0], None, own)
+        state = live_state(f"{slug}.run", key, build, fresh=from_link)
+        if from_link and view.autoplay:
+            state.playing = True
+        return cls(lab, config, state, build, view)
 
     @property
     def run(self) -> Any:
@@ -85,7 +104,7 @@ class LabPage:
             self.state,
             self.build,
             panel,
-            max_steps=self.lab.max_steps,
+            max_steps=self.config.steps,
             default_speed=self.lab.default_speed,
         )
 
@@ -94,6 +113,10 @@ class LabPage:
         itself when its declaration says the work is quick at these settings, else on its button."""
         extra = next(e for e in self.lab.extras if e.name == name)
         return extra_result(self.lab, name, self.config, self.state.run, auto=extra.starts_itself(self.config))
+
+    def predict(self, key: str, question: str, options: Mapping[str, str]) -> set[str] | None:
+        """The predict-first question (see :func:`~mmplay.ui.predict.predict_first`); ``None`` when hidden."""
+        return None if self.view.hides("predict") else predict_first(key, question, options)
 
     def playing(self) -> bool:
         return bool(st.session_state[f"{self.lab.slug}.run"].playing)
@@ -106,4 +129,5 @@ class LabPage:
             run = self.state.run
             return export_zip(slug, self.config, self.metrics(run), history_rows(run.trainer.history), figures(run))
 
-        export_button(slug, bundle, key=f"{slug}.export")
+        if not self.view.hides("export"):
+            export_button(slug, bundle, key=f"{slug}.export")

@@ -42,9 +42,10 @@ class LiveState(Generic[R]):
     playing: bool = False
 
 
-def live_state(key: str, config: Any, build: Callable[[Any], R]) -> LiveState[R]:
-    """This session's run for ``config``; a changed config starts a fresh (paused) run, and so does a
-    run the server freed while the session sat idle (which the page is told)."""
+def live_state(key: str, config: Any, build: Callable[[Any], R], fresh: bool = False) -> LiveState[R]:
+    """This session's run for ``config``; a changed config starts a fresh (paused) run, and so do ``fresh``
+    (the page was opened from a new link) and a run the server freed while the session sat idle (which the
+    page is told)."""
     idle = idle_runs()
     now = monotonic()
     idle.sweep(now, IDLE_TIMEOUT_S)
@@ -54,7 +55,7 @@ def live_state(key: str, config: Any, build: Callable[[Any], R]) -> LiveState[R]
             f"This lab sat idle for over {IDLE_TIMEOUT_S / 60:.0f} min, so the server freed its model to make "
             "room for others: it starts again from step 0. Press ▶ Play to train it."
         )
-    if state is None or state.run is None or state.config != config:
+    if fresh or state is None or state.run is None or state.config != config:
         state = LiveState(config=config, run=build(config))
         st.session_state[key] = state
     idle.touch(state, now)
@@ -111,26 +112,32 @@ def training_panel(
 ) -> None:
     """Controls row plus the live panel drawn by ``render(run)``; trains while playing."""
     speed_key = f"{key}.speed"
-    cols = st.columns([1, 1, 1, 2, 2])
-    if state.playing:
-        cols[0].button(
-            "⏸ Pause", key=f"{key}.pause", on_click=_set_playing, args=(key, False), type="primary", width="stretch"
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        if state.playing:
+            st.button(
+                "⏸ Pause",
+                key=f"{key}.pause",
+                on_click=_set_playing,
+                args=(key, False),
+                type="primary",
+                shortcut="Space",
+            )
+        else:
+            st.button(
+                "▶ Play", key=f"{key}.play", on_click=_set_playing, args=(key, True), type="primary", shortcut="Space"
+            )
+        st.button("⏭ Step", key=f"{key}.step", on_click=_step, args=(key, speed_key))
+        st.button("↺ Reset", key=f"{key}.reset", on_click=_reset, args=(key, build))
+        st.select_slider(
+            "steps per tick",
+            SPEEDS,
+            value=default_speed,
+            key=speed_key,
+            label_visibility="collapsed",
+            help="optimizer steps per screen update",
+            width=160,
         )
-    else:
-        cols[0].button(
-            "▶ Play", key=f"{key}.play", on_click=_set_playing, args=(key, True), type="primary", width="stretch"
-        )
-    cols[1].button("⏭ Step", key=f"{key}.step", on_click=_step, args=(key, speed_key), width="stretch")
-    cols[2].button("↺ Reset", key=f"{key}.reset", on_click=_reset, args=(key, build), width="stretch")
-    cols[3].select_slider(
-        "steps per tick",
-        SPEEDS,
-        value=default_speed,
-        key=speed_key,
-        label_visibility="collapsed",
-        help="optimizer steps per screen update",
-    )
-    cols[4].caption(f"← steps per tick · stops at step {max_steps}")
+        st.caption(f"← steps per tick · stops at step {max_steps}", width="content")
 
     @st.fragment(run_every=interval_s if state.playing else None)
     def live() -> None:

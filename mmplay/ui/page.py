@@ -1,4 +1,4 @@
-"""The frame every lab page shares: title, claim, explanation, badge."""
+"""The frame every lab page shares: layout, lesson stepper, title, claim, explanation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from mmplay.ui.lesson_bar import lesson_bar
 from mmplay.ui.runtime import configure_torch
+from mmplay.ui.style import page_style
+from mmplay.view import View
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -16,10 +19,14 @@ def lab_text(lab: str) -> str:
     return (ASSETS / "labs" / f"{lab}.md").read_text(encoding="utf-8")
 
 
-def lab_header(lab: str, title: str, claim: str) -> None:
-    """Title, the one-line claim, and the explanation (seed, what to try, what to expect)."""
+def lab_header(lab: str, title: str, claim: str, view: View) -> None:
+    """Layout, the lesson's stepper, title, the one-line claim, and the explanation (seed, what to try, what
+    to expect) — open in presentation mode, absent when the view hides ``text``."""
     configure_torch()
+    page_style(view)
+    lesson_bar(view)
     st.title(title)
     st.markdown(f"*{claim}*")
-    with st.expander("📖 What the seed says · what to try · what you should see", expanded=False):
-        st.markdown(lab_text(lab))
+    if not view.hides("text"):
+        with st.expander("📖 What the seed says · what to try · what you should see", expanded=view.present):
+            st.markdown(lab_text(lab))

@@ -16,12 +16,20 @@ def predict_first(key: str, question: str, options: Mapping[str, str]) -> set[st
     locked: set[str] | None = st.session_state.get(f"{key}.locked")
     if locked is not None:
         return locked
-    with st.container(border=True):
+    with st.container(border=True, gap="small"):
         st.markdown(f"**🤔 Predict first:** {question}")
-        choice = st.multiselect("Your prediction", list(options), format_func=options.get, key=f"{key}.choice")
-        if st.button("Lock in my prediction", key=f"{key}.lock"):
-            st.session_state[f"{key}.locked"] = set(choice)
-            st.rerun()
+        with st.container(horizontal=True, vertical_alignment="center"):
+            choice = st.multiselect(
+                "Your prediction",
+                list(options),
+                format_func=options.get,
+                key=f"{key}.choice",
+                label_visibility="collapsed",
+                placeholder="Your prediction (pick none, one or several)",
+            )
+            if st.button("Lock in my prediction", key=f"{key}.lock"):
+                st.session_state[f"{key}.locked"] = set(choice)
+                st.rerun()
     return None
 
 

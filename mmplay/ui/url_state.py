@@ -1,28 +1,46 @@
-"""A lab's Config mirrored in the URL (``st.query_params``) so a copied link reproduces it."""
+"""A lab's Config and the page's :class:`~mmplay.view.View` mirrored in the URL (``st.query_params``), so a
+copied link reproduces both."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, TypeVar
 
 import streamlit as st
 
 from mmplay.config import config_to_strings, parse_config
+from mmplay.view import View, parse_view, split_query, view_to_strings
 
 C = TypeVar("C")
 
 
-def config_from_url(cls: type[C]) -> C:
-    """The config the URL asks for; invalid values fall back to defaults with a visible notice."""
-    raw: dict[str, Any] = {key: st.query_params[key] for key in st.query_params}
-    config, problems = parse_config(cls, raw)
+def query() -> dict[str, str]:
+    """The URL's query parameters (the last value of a repeated one)."""
+    return {key: st.query_params[key] for key in st.query_params}
+
+
+def read_url(cls: type[C]) -> tuple[C, View]:
+    """The config and view the URL asks for; invalid values fall back to defaults with one visible notice."""
+    knobs, view_raw = split_query(query())
+    config, problems = parse_config(cls, knobs)
+    view, view_problems = parse_view(view_raw, [f.name for f in dataclasses.fields(cls)])
+    problems += view_problems
     if problems:
         st.warning("Some link settings were not valid and were reset:\n\n- " + "\n- ".join(problems), icon="⚠️")
-    return config
+    return config, view
 
 
-def write_url(config: Any) -> None:
-    """Replace the URL's query parameters by ``config`` (only when they differ)."""
-    wanted = config_to_strings(config)
-    current = {key: st.query_params[key] for key in st.query_params}
-    if current != wanted:
+def opened_from_link(key: str) -> bool:
+    """Whether this run's URL came from outside (a first visit, a lesson's Next, a pasted link) rather than
+    from :func:`write_url` of an earlier run; an empty query (the navigation menu) is not a link."""
+    current = query()
+    written = st.session_state.get(f"{key}.url")
+    return written is None or (bool(current) and current != written)
+
+
+def write_url(key: str, config: Any, view: View) -> None:
+    """Replace the URL's query parameters by ``config`` and ``view`` (only when they differ)."""
+    wanted = config_to_strings(config) | view_to_strings(view)
+    st.session_state[f"{key}.url"] = wanted
+    if query() != wanted:
         st.query_params.from_dict(wanted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,16 +11,28 @@ from mmplay.viz.figure import Spec, merge
 MODALITY_COLORS = {"a": "#1f77b4", "b": "#ff7f0e", "fused": "#2ca02c"}
 CLASS_COLORS = ("#3b6fb6", "#d1495b")  # class 0 (blue), class 1 (red)
 DIVERGING = [[0.0, "#3b6fb6"], [0.5, "#f7f7f7"], [1.0, "#d1495b"]]
+TITLE_CHARS = 26  # a chart title wraps after this many characters: a third of a 1024 px page (with sidebar) holds that
+FONT_PX = 13  # chart text (ticks, legends, hover): readable on a projector
+TITLE_PX = 14
+
+
+def wrapped_title(title: str) -> tuple[str, int]:
+    """``title`` broken into lines of at most :data:`TITLE_CHARS` (joined by ``<br>``) and the line count."""
+    lines = textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False) or [""]
+    return "<br>".join(lines), len(lines)
 
 
 def layout(
     *, title: str = "", height: int = 320, uirevision: str = "keep", extra: Mapping[str, Any] | None = None
 ) -> Spec:
-    """Compact margins, a title, and ``uirevision`` so zoom survives live updates; ``extra`` merged on top."""
+    """Compact margins, a title (wrapped, never cut by a narrow column), 13 px text, and ``uirevision`` so zoom
+    survives live updates; ``extra`` merged on top."""
+    text, lines = wrapped_title(title)
     base = {
-        "title": {"text": title, "x": 0.0, "font": {"size": 14}},
-        "height": height,
-        "margin": {"l": 45, "r": 10, "t": 40 if title else 10, "b": 40},
+        "title": {"text": text, "x": 0.0, "font": {"size": TITLE_PX}},
+        "font": {"size": FONT_PX},
+        "height": height + 20 * (lines - 1),
+        "margin": {"l": 45, "r": 10, "t": 22 + 20 * lines if title else 10, "b": 40},
         "uirevision": uirevision,
         "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
     }

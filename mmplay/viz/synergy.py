@@ -69,6 +69,9 @@ def boundary_pixels(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, lab
     return colour_panels(probs, point_layer(axis, points, labels))
 
 
+TITLE_INK = "#262730"  # tile titles sit on the PNG's white band, so they stay dark in a dark theme too
+
+
 def panel_origin(index: int, size: int) -> tuple[int, int]:
     """Top-left pixel ``(row, col)`` of small multiple ``index`` (row-major) in the mosaic."""
     row, col = divmod(index, PANEL_COLUMNS)
@@ -110,7 +113,7 @@ def boundaries_figure(
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 12},
+                "font": {"size": 13, "color": TITLE_INK},  # on the mosaic's white band, in either theme
             }
         )
     extra = {

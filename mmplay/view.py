@@ -1,0 +1,85 @@
+"""How a page is shown, read from a lesson link: hidden parts, presentation mode, autoplay, lesson step.
+
+A link is a lab's knobs plus these reserved query parameters:
+
+- ``hide=a,b,…`` — knob names (their widgets are hidden; the values still apply) or the parts
+  ``sidebar``, ``text`` (the explanation), ``predict`` (the predict-first question), ``export``;
+- ``present=1`` — presentation mode: sidebar collapsed, explanation open, larger type;
+- ``autoplay=1`` — training starts when the page opens;
+- ``lesson=<name>&step=<k>`` — the page is step k (from 1) of a shipped lesson.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from mmplay.config import coerce
+
+PARTS = ("sidebar", "text", "predict", "export")  # page parts ``hide=`` can name besides knobs
+VIEW_KEYS = ("hide", "present", "autoplay", "lesson", "step")  # query parameters that are not knobs
+
+
+@dataclass(frozen=True)
+class View:
+    """The reserved parameters of a link, validated."""
+
+    hidden: frozenset[str] = field(default_factory=frozenset)  # knob names and PARTS
+    present: bool = False
+    autoplay: bool = False
+    lesson: str | None = None
+    step: int | None = None  # 1-based
+
+    def hides(self, part: str) -> bool:
+        return part in self.hidden
+
+
+def split_query(raw: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``(knobs, view)``: the query's lab settings and its reserved view parameters."""
+    knobs = {k: v for k, v in raw.items() if k not in VIEW_KEYS}
+    view = {k: v for k, v in raw.items() if k in VIEW_KEYS}
+    return knobs, view
+
+
+def parse_view(raw: Mapping[str, str], knobs: Collection[str]) -> tuple[View, list[str]]:
+    """The :class:`View` a link asks for; names it does not know are reported, not applied.
+
+    ``knobs``: the lab's knob names (what ``hide=`` may name besides :data:`PARTS`).
+    """
+    problems: list[str] = []
+    hidden: set[str] = set()
+    for name in filter(None, (part.strip() for part in raw.get("hide", "").split(","))):
+        if name in PARTS or name in knobs:
+            hidden.add(name)
+        else:
+            problems.append(f"hide={name!r} ignored: not a setting of this lab nor one of {', '.join(PARTS)}")
+    flags: dict[str, bool] = {}
+    for key in ("present", "autoplay"):
+        try:
+            flags[key] = bool(coerce(raw.get(key, "0"), bool))
+        except ValueError as err:
+            problems.append(f"{key}={raw[key]!r} ignored: {err}")
+            flags[key] = False
+    step = None
+    if "step" in raw:
+        try:
+            step = int(coerce(raw["step"], int))
+        except ValueError as err:
+            problems.append(f"step={raw['step']!r} ignored: {err}")
+    return View(frozenset(hidden), flags["present"], flags["autoplay"], raw.get("lesson") or None, step), problems
+
+
+def view_to_strings(view: View) -> dict[str, str]:
+    """The view as query parameters (only what differs from a plain page), inverse of :func:`parse_view`."""
+    out: dict[str, str] = {}
+    if view.hidden:
+        out["hide"] = ",".join(sorted(view.hidden))
+    if view.present:
+        out["present"] = "1"
+    if view.autoplay:
+        out["autoplay"] = "1"
+    if view.lesson is not None:
+        out["lesson"] = view.lesson
+        if view.step is not None:
+            out["step"] = str(view.step)
+    return out

@@ -1,0 +1,62 @@
+"""Every lab page on a projector (1024×768) and a 720p screen: Play and the main figure start above the fold,
+and no metric value, button or chart title is cut."""
+
+import pytest
+
+from mmplay.labs import CATALOG
+from tests.e2e.conftest import ARTIFACTS, assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+SCREENS = [(1024, 768), (1280, 720)]
+MIN_TILE_PX = 160  # a synergy decision-boundary tile, readable from the back of a room
+
+CLIPPED = """() => {
+  const cut = el => el.scrollWidth > el.clientWidth + 1;
+  const out = [];
+  for (const el of document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetricValue"] *, '
+      + '[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] button, '
+      + '[data-testid="stMain"] button *')) {
+    if (el.clientWidth > 0 && cut(el)) out.push(el.textContent.trim());
+  }
+  for (const plot of document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')) {
+    const svg = plot.querySelector('svg.main-svg');
+    for (const title of plot.querySelectorAll('text.gtitle')) {
+      const box = title.getBBox();
+      if (box.x < -1 || box.x + box.width > svg.clientWidth + 1) out.push('chart title: ' + title.textContent);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_every_page_fits_a_projector(browser, app_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems = []
+    try:
+        for lab in CATALOG:
+            page.goto(f"{app_url}/{lab.slug}")
+            wait_for_app(page, timeout_ms=120_000)
+            play = page.get_by_role("button", name="▶ Play")
+            play.wait_for(timeout=60_000)
+            page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
+            page.wait_for_timeout(500)
+            assert_no_exception(page)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"projector_{lab.slug}_{width}x{height}.png"))
+            box = play.bounding_box()
+            if box["y"] + box["height"] > height:
+                problems.append(f"{lab.slug}: Play ends at {box['y'] + box['height']:.0f} px (screen {height})")
+            figure = page.locator('[data-testid="stMain"] .js-plotly-plot').first.bounding_box()
+            if figure["y"] >= height - 40:
+                problems.append(f"{lab.slug}: main figure starts at {figure['y']:.0f} px (screen {height})")
+            problems += [f"{lab.slug}: cut {text!r}" for text in page.evaluate(CLIPPED)]
+            if lab.slug == "synergy":  # the mosaic is 3 tiles wide
+                tile = page.locator('[data-testid="stMain"] .js-plotly-plot image').first.bounding_box()["width"] / 3
+                if tile < MIN_TILE_PX:
+                    problems.append(f"synergy: tiles {tile:.0f} px wide (want ≥ {MIN_TILE_PX})")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
