@@ -3,6 +3,10 @@
 import streamlit as st
 
 from mmplay.labs import CATALOG
+from mmplay.labs.lessons import lessons, step_query
+from mmplay.ui.style import page_style
+
+page_style()
 
 st.title("🎛️ mmplay — a playground for multimodal learning")
 st.markdown(
@@ -26,6 +30,28 @@ cols = st.columns(len(pillars))
 for col, (pillar, text) in zip(cols, pillars.items()):
     with col.container(border=True):
         st.markdown(f"### {pillar}\n{text}")
+
+st.subheader("Lessons for a class")
+st.markdown(
+    "A lesson walks a class through several labs, one question at a time: ask it, let everyone predict, then "
+    "press **▶ Play** (or Space). Each step is a link — open it on the projector, or send it to the students."
+)
+for lesson in lessons().values():
+    with st.container(border=True):
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.page_link(
+            f"app_pages/{lesson.steps[0].page}.py",
+            label=f"**{lesson.title}** · {len(lesson.steps)} steps",
+            icon="📚",
+            query_params=step_query(lesson, 1),
+        )
+        row.page_link(
+            f"app_pages/{lesson.steps[0].page}.py",
+            label="present on a projector",
+            icon="📽️",
+            query_params=step_query(lesson, 1, present=True),
+        )
+        st.caption(lesson.summary)
 
 st.subheader("Labs")
 for lab in CATALOG:

@@ -139,9 +139,14 @@ LOG_MANTISSAS = (1.0, 2.0, 3.0, 5.0)  # a log slider's stops in each decade: 0.0
 
 
 def slider_step(field: dataclasses.Field) -> float:
-    """A float knob's resolution: its ``step``, else a hundredth of its range."""
+    """A float knob's resolution: its ``step``, else the largest m·10ᵏ (m ∈ 1, 2, 5) that cuts its range into
+    at least 100 steps (0.01 … 1 → 0.005, not 0.0099, whose multiples print as 0.11889999999999998)."""
     meta = field.metadata
-    return float(meta.get("step") or (meta["hi"] - meta["lo"]) / 100)
+    if meta.get("step"):
+        return float(meta["step"])
+    hundredth = (meta["hi"] - meta["lo"]) / 100
+    exponent = math.floor(math.log10(hundredth))
+    return max(float(f"{m}e{exponent}") for m in (1, 2, 5) if float(f"{m}e{exponent}") <= hundredth * (1 + 1e-9))
 
 
 def decimals(step: float) -> int:
@@ -171,11 +176,13 @@ def at_resolution(field: dataclasses.Field, value: Any) -> Any:
 
 
 def knob_string(field: dataclasses.Field, value: Any) -> str:
-    """One knob's value as it is written in a URL: ``true``/``false``, floats at their resolution."""
+    """One knob's value as it is written in a URL: ``true``/``false``; floats in at most 12 significant digits,
+    so a slider's float noise (0.11889999999999998) is not written, yet a value off the slider's grid (a ridge
+    of 0.001 on a 0 … 100 knob) is kept exactly."""
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float):
-        return f"{at_resolution(field, value):g}" if field.metadata.get("log") else repr(at_resolution(field, value))
+        return repr(float(f"{value:.12g}"))
     return str(value)
 
 

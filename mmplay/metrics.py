@@ -18,6 +18,12 @@ def binary_nll(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, labels, reduction="none").mean(dim=0)
 
 
+def chance_accuracy(labels: torch.Tensor) -> float:
+    """The best accuracy without looking at the input: the most frequent class's share, ``max_k mean[y = k]``."""
+    _, counts = torch.unique(labels, return_counts=True)
+    return float(counts.max()) / labels.numel()
+
+
 def accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
     """Multi-class accuracy ``mean[argmax ℓ = y]`` for logits (N, K), labels (N,)."""
     return float((logits.argmax(dim=-1) == labels).float().mean())

@@ -51,3 +51,40 @@ def test_any_string_for_any_knob_gives_a_valid_value_or_the_default_with_a_notic
     else:
         assert getattr(parsed, field.name) == expected
         assert problems == []
+
+
+def test_log_stops_give_each_decade_one_two_three_five():
+    from mmplay.config import log_stops
+
+    stops = log_stops(0.0001, 0.05)
+    assert 0.003 in stops and 0.0001 in stops and 0.05 in stops
+    assert list(stops) == sorted(stops)
+    assert len([s for s in stops if 0.001 <= s < 0.01]) == 4  # 0.001, 0.002, 0.003, 0.005
+
+
+def test_float_noise_from_a_slider_is_not_written_but_exact_values_are():
+    from mmplay.labs.alignment import Config as AlignmentConfig
+    from mmplay.labs.contrastive import Config as ContrastiveConfig
+
+    assert config_to_strings(ContrastiveConfig(temperature=0.11889999999999998))["temperature"] == "0.1189"
+    assert config_to_strings(AlignmentConfig())["ridge"] == "0.001"  # off its 0 … 100 slider's grid, kept
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
+def test_a_slider_float_is_rounded_to_its_step_and_its_step_is_a_round_number(lab):
+    from mmplay.config import at_resolution, decimals, slider_step
+
+    for field in dataclasses.fields(LABS[lab].config):
+        if not isinstance(field.default, float) or field.metadata.get("log"):
+            continue
+        step = slider_step(field)
+        assert float(f"{step:.1g}") == step  # 1, 2 or 5 × 10ᵏ (or the knob's own step)
+        noisy = field.metadata["lo"] + 7 * step + 1e-13
+        assert at_resolution(field, noisy) == round(field.metadata["lo"] + 7 * step, decimals(step))
+
+
+def test_a_pages_run_does_not_depend_on_where_play_stops():
+    from mmplay.config import run_config
+
+    assert run_config(Config(steps=50)) == run_config(Config(steps=900)) == Config()
+    assert run_config(Config(noise=0.2)) != Config()

@@ -34,7 +34,7 @@ TRANSFER_ITEMS = 5000  # the cross-modal probe is fitted on at most this many tr
 class Config:
     preset: str = knob("synthetic", choices=("synthetic", "digits"), help="synthetic sensors, or digit halves")
     loss: str = knob("infonce", choices=("infonce", "triplet"), help="contrastive objective")
-    temperature: float = knob(0.1, lo=0.01, hi=1.0, help="InfoNCE temperature τ (initial value if learned)")
+    temperature: float = knob(0.1, lo=0.01, hi=1.0, help="InfoNCE temperature τ (initial value if learned)", log=True)
     learn_temperature: bool = knob(True, help="learn τ along with the encoders")
     margin: float = knob(0.2, lo=0.01, hi=1.0, help="triplet margin")
     mining: str = knob("semi-hard", choices=("random", "semi-hard", "hard"), help="triplet negatives")
@@ -202,9 +202,12 @@ def probes(config: Config, run: ContrastiveRun, progress: Progress) -> dict:
 
 
 def metrics(run: ContrastiveRun, config: Config) -> Metrics:
-    """Retrieval recall@1/5 both ways (now and at step 0), alignment, uniformity, temperature."""
+    """Retrieval recall@1/5 both ways (now and at step 0), alignment, uniformity, temperature, and recall@k's
+    chance level k/N on N held-out pairs."""
     now, first = run.trainer.history[-1].metrics, run.trainer.history[0].metrics
-    return {**now, **{f"initial.{k}": v for k, v in first.items() if k.startswith("recall")}}
+    pairs = len(run.test.concept)
+    chance = {f"chance.recall_at_{k}": min(k / pairs, 1.0) for k in (1, 5)}  # the pair among k random picks
+    return {**now, **{f"initial.{k}": v for k, v in first.items() if k.startswith("recall")}, **chance}
 
 
 LAB = Lab(

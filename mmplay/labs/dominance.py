@@ -22,6 +22,7 @@ from mmplay.data.imbalanced import ImbalancedData, make_imbalanced
 from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
+from mmplay.metrics import chance_accuracy
 from mmplay.robust import balance
 from mmplay.train import Trainer
 
@@ -211,7 +212,7 @@ LAB = Lab(
     entry=entry("dominance"),
     config=Config,
     build=build,
-    metrics=lambda run, config: dict(run.trainer.history[-1].metrics),
+    metrics=lambda run, config: run.trainer.history[-1].metrics | {"chance.accuracy": chance_accuracy(run.test.y)},
     claims=(
         at_least(
             "grad_norm_ratio",

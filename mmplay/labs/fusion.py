@@ -24,7 +24,7 @@ from mmplay.data.sequences import make_sequences
 from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, flatten, no_progress
-from mmplay.metrics import expected_calibration_error, reliability_bins
+from mmplay.metrics import chance_accuracy, expected_calibration_error, reliability_bins
 from mmplay.models.sequence_fusion import ConcatMLP, CrossAttention, MeanPoolMLP
 from mmplay.train import Trainer, adam
 
@@ -103,7 +103,8 @@ def test_logits(run: LogitRun) -> dict[str, torch.Tensor]:
 
 
 def logit_metrics(run: LogitRun) -> Metrics:
-    """``{accuracy|ece|nll}.<predictor>`` and ``logits.{mae_vs_bayes, mae_vs_bayes_uncorrected, …}``."""
+    """``{accuracy|ece|nll}.<predictor>``, ``logits.{mae_vs_bayes, mae_vs_bayes_uncorrected, …}`` and
+    ``chance.accuracy`` (the most frequent class's share)."""
     logits = test_logits(run)
     y = run.test.y
     p_bayes = torch.sigmoid(logits["bayes"])
@@ -113,6 +114,7 @@ def logit_metrics(run: LogitRun) -> Metrics:
         out["ece"][name] = expected_calibration_error(torch.sigmoid(logit), y)
         out["nll"][name] = float(F.binary_cross_entropy_with_logits(logit, y))
     mae = lambda name: float((torch.sigmoid(logits[name]) - p_bayes).abs().mean())  # noqa: E731
+    out["chance"] = {"accuracy": chance_accuracy(y)}
     out["logits"] = {
         "mae_vs_bayes": mae("sum_corrected"),
         "mae_vs_bayes_uncorrected": mae("sum_uncorrected"),

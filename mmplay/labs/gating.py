@@ -18,6 +18,7 @@ from mmplay.data.latent import CLASSES, TwoModalData, corrupt_misleading, corrup
 from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference
+from mmplay.metrics import chance_accuracy
 from mmplay.robust import gating as g
 from mmplay.train import Trainer, adam
 
@@ -176,12 +177,13 @@ def disagreement(run: GatingRun, view: Config) -> dict[str, list[float]]:
 
 def metrics(run: GatingRun, config: Config) -> Metrics:
     """``accuracy.<method>`` under ``config``'s corruption, ``margin.<method>`` = accuracy − best single
-    modality's, and the rule gate's ``open_rate``."""
+    modality's, the rule gate's ``open_rate``, and ``chance.accuracy`` (the most frequent class's share)."""
     accuracy = evaluate_at(run, config)
     best = max(accuracy["a_only"], accuracy["b_only"])
     out = {f"accuracy.{k}": v for k, v in accuracy.items()}
     out.update({f"margin.{k}": v - best for k, v in accuracy.items()})
     out["open_rate"] = predictions(run, config)[1]["open_rate"]
+    out["chance.accuracy"] = chance_accuracy(run.test.y)
     return out
 
 

@@ -18,6 +18,7 @@ from mmplay.data.latent import CLASSES, TwoModalData, make_two_modal
 from mmplay.device import get_device
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
+from mmplay.metrics import chance_accuracy
 from mmplay.robust.missing import GaussianImputer, MaskedClassifier, dropout_masks
 from mmplay.train import Trainer, adam
 
@@ -159,8 +160,10 @@ def dropout_q_sweep(config: Config, _run: object = None, progress: Progress = no
 
 
 def metrics(run: MissingRun, config: Config) -> Metrics:
-    """``accuracy.<strategy>`` at ``config``'s missing rate and modality."""
-    return {f"accuracy.{k}": v for k, v in accuracies(run, config.rate, config.missing).items()}
+    """``accuracy.<strategy>`` at ``config``'s missing rate and modality; ``chance.accuracy``: the most frequent
+    class's share."""
+    out = {f"accuracy.{k}": v for k, v in accuracies(run, config.rate, config.missing).items()}
+    return out | {"chance.accuracy": chance_accuracy(run.test.y)}
 
 
 LAB = Lab(

@@ -34,7 +34,7 @@ class Config:
     noise: float = knob(0.3, lo=0.0, hi=1.0, help="std of the Gaussian noise around each corner")
     n_points: int = knob(400, lo=40, hi=4000, help="points in each of the train and test sets")
     mlp_width: int = knob(8, lo=2, hi=64, help="hidden units of the MLP")
-    lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate, shared by all six models")
+    lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate, shared by all six models", log=True)
     steps: int = knob(300, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
     seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
 

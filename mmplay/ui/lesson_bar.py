@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mmplay.lessons import Lesson, lessons, step_query
+from mmplay.labs.lessons import Lesson, lessons, step_query
 from mmplay.view import View
 
 

@@ -67,12 +67,13 @@ def _reset(key: str, build: Callable[[Any], R]) -> None:
     st.session_state[key] = LiveState(config=state.config, run=build(state.config))
 
 
-def _step(key: str, speed_key: str) -> None:
+def _step(key: str, speed_key: str, max_steps: int) -> None:
     state: LiveState[R] = st.session_state[key]
     state.playing = False
+    trainer = state.run.trainer
     with training_slot() as ok:
         if ok:
-            state.run.trainer.step(int(st.session_state[speed_key]), budget_s=TICK_BUDGET_S)
+            trainer.step(min(int(st.session_state[speed_key]), max_steps - trainer.steps_done), budget_s=TICK_BUDGET_S)
 
 
 def _set_playing(key: str, playing: bool) -> None:
@@ -126,7 +127,7 @@ def training_panel(
             st.button(
                 "▶ Play", key=f"{key}.play", on_click=_set_playing, args=(key, True), type="primary", shortcut="Space"
             )
-        st.button("⏭ Step", key=f"{key}.step", on_click=_step, args=(key, speed_key))
+        st.button("⏭ Step", key=f"{key}.step", on_click=_step, args=(key, speed_key, max_steps))
         st.button("↺ Reset", key=f"{key}.reset", on_click=_reset, args=(key, build))
         st.select_slider(
             "steps per tick",

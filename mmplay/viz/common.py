@@ -75,4 +75,19 @@ def line_chart(
     extra: Spec = {"xaxis": {"title": {"text": x_title}}, "yaxis": y_axis}
     if reference is not None:
         extra["shapes"] = [hline(reference)[0]]
+    if len(x) < 2:  # no segment to draw yet: say what will appear, not an empty frame
+        extra["annotations"] = [waiting_note()]
     return figure(traces, layout(title=title, height=height, extra=extra))
+
+
+def waiting_note(text: str = "▶ Play draws this curve as the model trains") -> Spec:
+    """A note in the middle of a training curve's frame that has fewer than two points (nothing to draw)."""
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.5,
+        "y": 0.5,
+        "showarrow": False,
+        "font": {"size": 14},
+    }

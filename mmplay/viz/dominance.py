@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from mmplay.viz.common import hline, line_chart
+from mmplay.viz.common import hline, line_chart, waiting_note
 from mmplay.viz.figure import figure
 from mmplay.viz.style import MODALITY_COLORS, axis_title, layout
 
@@ -77,6 +77,8 @@ def probe_figure(
             shape, note = hline(ceilings[u], color=color, dash="dash", label=f"{u.upper()} alone {ceilings[u]:.0%}")
             shapes.append(shape)
             notes.append(note)
+    if len(steps) < 2:
+        notes.append(waiting_note())
     for label, (kept_steps, kept_b) in kept.items():
         traces.append(
             {

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from mmplay.config import config_to_strings
 from mmplay.labs import CATALOG, LABS
+from mmplay.labs.lessons import lessons
 from tests.app.helpers import ROOT, page
 
 
@@ -14,8 +15,10 @@ def test_app_entry_point_renders_home_with_a_link_to_every_lab():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("mmplay" in t.value for t in at.title)
-    links = [link.proto.page for link in at.get("page_link")]
-    assert sorted(links) == sorted(lab.slug for lab in CATALOG)
+    links = [link.proto for link in at.get("page_link")]
+    assert sorted(link.page for link in links if not link.query_string) == sorted(lab.slug for lab in CATALOG)
+    lesson_links = [link.query_string for link in links if link.query_string]
+    assert len(lesson_links) == 2 * len(lessons()) and all("step=1" in q for q in lesson_links)
 
 
 def shown(at) -> list[str]:

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from mmplay.config import config_to_strings, parse_config
+from mmplay.labs import LAB_NAMES
 from mmplay.view import View, parse_view, view_to_strings
 
-LESSONS_DIR = Path(__file__).resolve().parents[1] / "assets" / "lessons"
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "assets" / "lessons"
 
 
 @dataclass(frozen=True)
@@ -43,29 +44,35 @@ class LessonError(ValueError):
     """A lesson file that names an unknown page, setting or part."""
 
 
-def _step(name: str, index: int, raw: Mapping[str, Any], configs: Mapping[str, type]) -> LessonStep:
+def _settings(raw: Mapping[str, Any]) -> dict[str, str]:
+    return {key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in raw.items()}
+
+
+def _step(name: str, index: int, raw: Mapping[str, Any], configs: Mapping[str, type] | None) -> LessonStep:
+    """One step; with ``configs`` its settings and hidden knobs are checked like a link's, and written as a
+    link writes them (without, only the page and the question are checked: the page checks the rest)."""
     where = f"lesson {name!r} step {index}"
     page = raw.get("page")
-    if page not in configs:
+    if page not in LAB_NAMES:
         raise LessonError(f"{where}: unknown page {page!r}")
-    settings = {
-        key: str(value).lower() if isinstance(value, bool) else str(value)
-        for key, value in raw.get("settings", {}).items()
-    }
-    config, problems = parse_config(configs[page], settings)
-    view, view_problems = parse_view(
-        {"hide": ",".join(raw.get("hide", []))}, set(settings) | set(config_to_strings(config))
-    )
-    if problems or view_problems or not raw.get("question"):
-        raise LessonError(f"{where}: " + "; ".join(problems + view_problems or ["no question"]))
-    strings = config_to_strings(config)
-    return LessonStep(
-        page, tuple((key, strings[key]) for key in settings), view.hidden, raw["question"], bool(raw.get("autoplay"))
-    )
+    settings = _settings(raw.get("settings", {}))
+    hide = ",".join(raw.get("hide", []))
+    problems = [] if raw.get("question") else ["no question"]
+    if configs is not None:
+        config, config_problems = parse_config(configs[page], settings)
+        strings = config_to_strings(config)
+        view, view_problems = parse_view({"hide": hide}, list(strings))
+        problems += config_problems + view_problems
+        settings = {key: strings[key] for key in settings}
+    else:
+        view, _ = parse_view({"hide": hide}, list(settings) + [part for part in hide.split(",")])
+    if problems:
+        raise LessonError(f"{where}: " + "; ".join(problems))
+    return LessonStep(page, tuple(settings.items()), view.hidden, raw["question"], bool(raw.get("autoplay")))
 
 
-def load_lesson(path: Path, configs: Mapping[str, type]) -> Lesson:
-    """One lesson file, every step checked against ``configs`` ({slug: Config class})."""
+def load_lesson(path: Path, configs: Mapping[str, type] | None = None) -> Lesson:
+    """One lesson file; with ``configs`` ({slug: Config class}) every step's settings are checked too."""
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     steps = tuple(_step(path.stem, i, step, configs) for i, step in enumerate(raw.get("steps", []), start=1))
     if not steps:
@@ -75,14 +82,12 @@ def load_lesson(path: Path, configs: Mapping[str, type]) -> Lesson:
 
 @cache
 def lessons() -> dict[str, Lesson]:
-    """The shipped lessons by name, in their ``order``."""
-    from mmplay.labs import LABS  # the labs import torch: only when lessons are first read
-
-    configs = {slug: lab.config for slug, lab in LABS.items()}
+    """The shipped lessons by name, in their ``order``. Read without importing the labs (torch), so the home
+    page stays light; the tests load them with every setting checked, and a page checks its link on open."""
     found = sorted(
         (tomllib.loads(p.read_text(encoding="utf-8")).get("order", 0), p) for p in LESSONS_DIR.glob("*.toml")
     )
-    return {path.stem: load_lesson(path, configs) for _, path in found}
+    return {path.stem: load_lesson(path) for _, path in found}
 
 
 def step_query(lesson: Lesson, number: int, present: bool = False) -> dict[str, str]:
