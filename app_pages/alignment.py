@@ -45,6 +45,13 @@ def uploaded(config: lab.Config) -> tuple[str, object]:
     return f"upload:{digest}", lab.uploaded_pair(a, b)
 
 
+def uploads_in_use() -> dict[str, str]:
+    """The preset's knobs that your two uploaded files replace (both are in), each with the reason."""
+    both = st.session_state.get("alignment.upload_a") and st.session_state.get("alignment.upload_b")
+    reason = "Not used now: your uploaded files replace the preset."
+    return dict.fromkeys(("preset", "n", "dim", "noise", "warp"), reason) if both else {}
+
+
 page = LabPage.open(
     "alignment",
     "Alignment: overlaying two embedding spaces",
@@ -61,6 +68,7 @@ page = LabPage.open(
         "seed": "Seed",
     },
     data=uploaded,
+    inapplicable=uploads_in_use(),
 )
 start_umap_warm_up()
 config = page.config

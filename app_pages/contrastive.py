@@ -4,6 +4,7 @@ import streamlit as st
 
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
+from mmplay.ui.cards import percent, untrained_note
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.ui.runtime import start_umap_warm_up
@@ -75,15 +76,23 @@ def figures(run: lab.ContrastiveRun) -> dict:
 
 def render(run: lab.ContrastiveRun) -> None:
     now, first = run.trainer.history[-1].metrics, run.trainer.history[0].metrics
+    chance = lab.metrics(run, config)
     cards = st.columns(4)
     for card, key in zip(cards[:2], ("a_to_b", "b_to_a")):
+        gain = now[f"recall_at_1.{key}"] - first[f"recall_at_1.{key}"]
         card.metric(
             f"recall@1 {key.replace('_to_', ' → ').upper()}",
-            f"{now[f'recall_at_1.{key}']:.1%}",
-            f"{now[f'recall_at_1.{key}'] - first[f'recall_at_1.{key}']:+.1%} since step 0",
+            percent(now[f"recall_at_1.{key}"]),
+            f"{gain:+.1%} since step 0" if run.trainer.steps_done else None,
         )
-    cards[2].metric("recall@5 A → B", f"{now['recall_at_5.a_to_b']:.1%}")
+    cards[2].metric("recall@5 A → B", percent(now["recall_at_5.a_to_b"]))
     cards[3].metric("temperature τ", f"{now['temperature']:.3f}")
+    st.caption(
+        f"Recall@k: the true partner is among the k nearest of {len(run.test.concept):,} held-out items. "
+        f"Chance level: **{percent(chance['chance.recall_at_1'])}** at k = 1, "
+        f"**{percent(chance['chance.recall_at_5'])}** at k = 5 (k random picks)."
+    )
+    untrained_note(run.trainer.steps_done, "Matched pairs pulling together in the embedding shows")
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["embedding"], key="contrastive.chart.embedding")

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from mmplay.labs import dominance as lab
+from mmplay.metrics import chance_accuracy
 from mmplay.train import history_rows
+from mmplay.ui.cards import chance_caption, untrained_note
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import dominance as viz
@@ -52,25 +54,34 @@ def figures(run: lab.DominanceRun) -> dict:
     }
 
 
+def keep(run: lab.DominanceRun) -> None:
+    """Before the rerun the click starts: keep B's probe curve, so the charts below show it at once, and say so."""
+    rows = history_rows(run.trainer.history)
+    name = f"{config.method} α={config.alpha}" if config.method in lab.OGM else config.method
+    kept[name] = ([r["step"] for r in rows], [r["probe_accuracy.b"] for r in rows])
+    st.toast(f"📌 Kept “{name}” ({run.trainer.steps_done} steps): its B probe stays on the chart as a dotted line.")
+
+
 def render(run: lab.DominanceRun) -> None:
     last = run.trainer.history[-1].metrics
+    trained = run.trainer.steps_done > 0
     cards = st.columns(5)
     for card, u in zip(cards, ("a", "b")):
-        gap = f"{last[f'probe_accuracy.{u}'] - ceiling[u]:+.1%} vs alone" if ceiling else None
+        gap = f"{last[f'probe_accuracy.{u}'] - ceiling[u]:+.1%} vs alone" if ceiling and trained else None
         card.metric(f"probe {u.upper()}", f"{last[f'probe_accuracy.{u}']:.1%}", gap)
     cards[2].metric("fused accuracy", f"{last['fused_accuracy']:.1%}")
     cards[3].metric("fused, A missing", f"{last['accuracy_without_a']:.1%}")
     ratio = last.get("grad_norm_ratio")
     cards[4].metric("mean ‖∇A‖ / ‖∇B‖", "—" if ratio is None else f"{ratio:.2f}", help="after the first step")
+    chance_caption(chance_accuracy(run.test.y), "Probe and fused: test accuracy. ")
+    untrained_note(run.trainer.steps_done, "How far each encoder falls behind training it alone shows")
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["probes"], key="dominance.chart.probes")
     right.plotly_chart(figs["fused"], key="dominance.chart.fused")
     left.plotly_chart(figs["grads"], key="dominance.chart.grads")
     right.plotly_chart(figs["ogm"], key="dominance.chart.ogm")
-    if st.button("📌 Keep this run for comparison", key="dominance.keep"):
-        rows = history_rows(run.trainer.history)
-        kept[f"{config.method} α={config.alpha}"] = ([r["step"] for r in rows], [r["probe_accuracy.b"] for r in rows])
+    st.button("📌 Keep this run for comparison", key="dominance.keep", on_click=keep, args=(run,))
     if prediction is not None and run.trainer.steps_done >= 400 and ceiling:
         starved = last["probe_accuracy.b"] <= ceiling["b"] - STARVED
         grade_prediction("dominance.predict", prediction, {"yes"} if starved else set(), options)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mmplay.labs import fusion as lab
+from mmplay.ui.cards import chance_caption
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import fusion as viz
@@ -44,6 +45,7 @@ def render(run: lab.LogitRun) -> None:
     cards[1].metric("… without the prior correction", f"{m['logits.mae_vs_bayes_uncorrected']:.4f}")
     cards[2].metric("ECE of the corrected sum", f"{m['ece.sum_corrected']:.4f}")
     cards[3].metric("accuracy of the corrected sum", f"{m['accuracy.sum_corrected']:.1%}")
+    chance_caption(m["chance.accuracy"])
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["posterior"], key="fusion.posterior")
@@ -77,7 +79,10 @@ if sweep is not None:
             f"{longest['accuracy'][name]:.1%}",
             help=f"{longest['params'][name]:,} parameters",
         )
-    st.caption(f"Attention peak on the relevant frame at T = {lab.LENGTHS[-1]}: {longest['attention_peak_hit']:.1%}")
+    chance_caption(
+        longest["chance"],
+        f"Attention peak on the relevant frame at T = {lab.LENGTHS[-1]}: {longest['attention_peak_hit']:.1%}. ",
+    )
     figs = viz.sweep_figures(sweep)
     row = st.columns(3)
     for col, name in zip(row, ("accuracy", "params", "flops")):

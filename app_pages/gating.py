@@ -5,6 +5,8 @@ import dataclasses
 import streamlit as st
 
 from mmplay.labs import gating as lab
+from mmplay.metrics import chance_accuracy
+from mmplay.ui.cards import accuracy_cards, untrained_note
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import robust as viz
@@ -67,15 +69,14 @@ def figures(run: lab.GatingRun, detail: bool = True) -> dict:
 
 def render(run: lab.GatingRun) -> None:
     now = lab.evaluate_at(run, config)
-    cards = st.columns(len(viz.GATE_LABELS))
-    for card, (key, label) in zip(cards, viz.GATE_LABELS.items()):
-        card.metric(label, f"{now[key]:.1%}")
-    best = max(now["a_only"], now["b_only"])
-    verdict = "below" if now["naive"] < best else "not below"
-    st.caption(
-        f"At corruption {config.corruption:.2f} ({config.kind}): naive fusion is {verdict} the best single "
-        f"modality ({now['naive']:.1%} vs {best:.1%})."
-    )
+    accuracy_cards(now, viz.GATE_LABELS, chance_accuracy(run.test.y), "Test accuracy. ")
+    if not untrained_note(run.trainer.steps_done, "Whether naive fusion falls below the best single modality shows"):
+        best = max(now["a_only"], now["b_only"])
+        verdict = "below" if now["naive"] < best else "not below"
+        st.caption(
+            f"At corruption {config.corruption:.2f} ({config.kind}): naive fusion is {verdict} the best single "
+            f"modality ({now['naive']:.1%} vs {best:.1%})."
+        )
     playing = page.playing()
     figs = figures(run, detail=not playing)
     left, right = st.columns([3, 2])

@@ -3,6 +3,8 @@
 import streamlit as st
 
 from mmplay.labs import missing as lab
+from mmplay.metrics import chance_accuracy
+from mmplay.ui.cards import accuracy_cards, untrained_note
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import robust as viz
@@ -48,9 +50,10 @@ def figures(run: lab.MissingRun, sweeps: tuple[str, ...] = ("a", "b", "either"))
 
 def render(run: lab.MissingRun) -> None:
     now = lab.accuracies(run, config.rate, config.missing)
-    cards = st.columns(len(viz.MISSING_LABELS))
-    for card, (key, label) in zip(cards, viz.MISSING_LABELS.items()):
-        card.metric(label, f"{now[key]:.1%}")
+    accuracy_cards(
+        now, viz.MISSING_LABELS, chance_accuracy(run.test.y), f"Test accuracy at missing rate {config.rate:.2f}. "
+    )
+    untrained_note(run.trainer.steps_done, "How each strategy copes with a missing modality shows")
     sweeps = (config.missing,) if page.playing() else ("a", "b", "either")
     figs = figures(run, sweeps)
     row = st.columns(3)

@@ -26,12 +26,15 @@ def knob(
     test_time: bool = False,
     cost: str = "",
     log: bool = False,
+    only_if: tuple[str, Sequence[Any]] | None = None,
 ) -> Any:
     """A dataclass field with its range (``lo ≤ value ≤ hi``, slider ``step``) or ``choices``.
 
     ``test_time``: the knob re-scores a trained run instead of rebuilding it (bias, corruption, …).
     ``cost``: what work the knob drives, said where it is capped (e.g. "time per step ∝ batch²").
     ``log``: the slider moves on a log scale (learning rates).
+    ``only_if``: ``(other knob, values)``: the knob matters only while the other knob holds one of ``values``
+    (its widget is disabled otherwise, with the reason).
     """
     meta = {
         "lo": lo,
@@ -42,6 +45,7 @@ def knob(
         "test_time": test_time,
         "cost": cost,
         "log": log,
+        "only_if": (only_if[0], tuple(only_if[1])) if only_if else None,
     }
     return dataclasses.field(default=default, metadata=meta)
 

@@ -37,15 +37,18 @@ PERMUTATION_ITEMS = 1000  # the permutation test re-pairs a random subsample of 
 PERMUTATION_BUDGET = 4e9  # multiply-adds the permutation test may spend, P·(n·k² + k³) with k = min(n, d) (≈ 2 s)
 MIN_PERMUTATIONS = 19  # the fewest re-pairings that can give p ≤ 0.05
 VIEW_ITEMS = 2000  # the 2-D views show at most this many items
+SYNTHETIC = tuple(p for p in PRESETS if p != "digits")  # the presets drawn from n, dim and noise
 
 
 @dataclass(frozen=True)
 class Config:
     preset: str = knob("linear", choices=PRESETS, help="which pair of embedding sets")
-    n: int = knob(1000, lo=20, hi=20_000, help="items (synthetic presets)")
-    dim: int = knob(8, lo=2, hi=64, help="dimensions (synthetic presets)")
-    noise: float = knob(0.1, lo=0.0, hi=2.0, help="noise added to B")
-    warp: float = knob(1.0, lo=0.0, hi=3.0, help="strength β of the nonlinear warp (warp preset)")
+    n: int = knob(1000, lo=20, hi=20_000, help="items (synthetic presets)", only_if=("preset", SYNTHETIC))
+    dim: int = knob(8, lo=2, hi=64, help="dimensions (synthetic presets)", only_if=("preset", SYNTHETIC))
+    noise: float = knob(0.1, lo=0.0, hi=2.0, help="noise added to B", only_if=("preset", SYNTHETIC))
+    warp: float = knob(
+        1.0, lo=0.0, hi=3.0, help="strength β of the nonlinear warp (warp preset)", only_if=("preset", ("warp",))
+    )
     test_fraction: float = knob(0.3, lo=0.1, hi=0.5, help="share of items held out to score the maps")
     ridge: float = knob(0.001, lo=0.0, hi=100.0, help="ridge penalty λ of the linear map")
     hidden: int = knob(64, lo=4, hi=512, help="hidden units of the MLP map")

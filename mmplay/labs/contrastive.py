@@ -34,10 +34,19 @@ TRANSFER_ITEMS = 5000  # the cross-modal probe is fitted on at most this many tr
 class Config:
     preset: str = knob("synthetic", choices=("synthetic", "digits"), help="synthetic sensors, or digit halves")
     loss: str = knob("infonce", choices=("infonce", "triplet"), help="contrastive objective")
-    temperature: float = knob(0.1, lo=0.01, hi=1.0, help="InfoNCE temperature τ (initial value if learned)", log=True)
-    learn_temperature: bool = knob(True, help="learn τ along with the encoders")
-    margin: float = knob(0.2, lo=0.01, hi=1.0, help="triplet margin")
-    mining: str = knob("semi-hard", choices=("random", "semi-hard", "hard"), help="triplet negatives")
+    temperature: float = knob(
+        0.1,
+        lo=0.01,
+        hi=1.0,
+        help="InfoNCE temperature τ (initial value if learned)",
+        log=True,
+        only_if=("loss", ("infonce",)),
+    )
+    learn_temperature: bool = knob(True, help="learn τ along with the encoders", only_if=("loss", ("infonce",)))
+    margin: float = knob(0.2, lo=0.01, hi=1.0, help="triplet margin", only_if=("loss", ("triplet",)))
+    mining: str = knob(
+        "semi-hard", choices=("random", "semi-hard", "hard"), help="triplet negatives", only_if=("loss", ("triplet",))
+    )
     batch: int = knob(
         256, lo=16, hi=1024, help="pairs per batch", cost="time per step ∝ batch² (the B × B similarity matrix)"
     )

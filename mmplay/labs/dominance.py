@@ -27,6 +27,8 @@ from mmplay.robust import balance
 from mmplay.train import Trainer
 
 METHODS = ("none", "ogm", "ogm_ge", "grad_norm", "loss_weights")
+OGM = ("ogm", "ogm_ge")  # the methods with a strength α
+MODULATING = ("ogm", "ogm_ge", "grad_norm")  # the methods that act between modulation_start and modulation_stop
 HIDDEN = 16
 AUTO_CEILING_SAMPLES = 200_000  # steps × batch up to which the page trains the ceilings unasked (≈ 5 s)
 CEILING_CHUNK = 50  # ceilings train in chunks of this many steps between progress reports
@@ -35,9 +37,13 @@ CEILING_CHUNK = 50  # ceilings train in chunks of this many steps between progre
 @dataclass(frozen=True)
 class Config:
     method: str = knob("none", choices=METHODS, help="how to rebalance the two modalities")
-    alpha: float = knob(2.0, lo=0.0, hi=5.0, step=0.1, help="OGM strength α in k = 1 − tanh(α·ρ)")
-    modulation_start: int = knob(0, lo=0, hi=5000, help="first step with modulation")
-    modulation_stop: int = knob(10_000, lo=0, hi=10_000, help="step after which modulation stops")
+    alpha: float = knob(
+        2.0, lo=0.0, hi=5.0, step=0.1, help="OGM strength α in k = 1 − tanh(α·ρ)", only_if=("method", OGM)
+    )
+    modulation_start: int = knob(0, lo=0, hi=5000, help="first step with modulation", only_if=("method", MODULATING))
+    modulation_stop: int = knob(
+        10_000, lo=0, hi=10_000, help="step after which modulation stops", only_if=("method", MODULATING)
+    )
     imbalance: float = knob(3.0, lo=0.5, hi=4.0, step=0.1, help="margin of modality A: how much easier A is")
     noise_b: float = knob(0.6, lo=0.1, hi=1.5, help="noise on B's XOR code")
     n_train: int = knob(1000, lo=200, hi=20000, help="training items")

@@ -150,14 +150,15 @@ def flops_per_example(model: torch.nn.Module, question: torch.Tensor, frames: to
 
 
 def sequence_length_result(config: Config, length: int, device: torch.device, progress: Progress = no_progress) -> dict:
-    """Train the three sequence models at one length; accuracy, params, FLOPs, attention peak hits.
+    """Train the three sequence models at one length; accuracy (and its chance level), params, FLOPs, attention
+    peak hits.
 
     ``progress`` gets the fraction of this length's training done, every ``SEQ_CHUNK`` steps.
     """
     train = make_sequences(config.seq_train, length, seed=config.seed).to(device)
     test = make_sequences(1000, length, seed=config.seed + 1).to(device)
     q_dim, frame_dim, classes = train.question.shape[1], train.frames.shape[2], 4
-    result: dict = {"accuracy": {}, "params": {}, "flops": {}}
+    result: dict = {"accuracy": {}, "params": {}, "flops": {}, "chance": chance_accuracy(test.label)}
     for index, name in enumerate(SEQ_MODELS):
         torch.manual_seed(config.seed)
         model = make_sequence_model(name, length, q_dim, frame_dim, classes).to(device)

@@ -10,8 +10,8 @@ PRESS_PLAY = "Press ▶ Play (or Space):"
 
 
 def percent(value: float) -> str:
-    """``0.255 → '25.5%'``; small values keep a decimal that shows them (``0.001 → '0.1%'``)."""
-    return f"{value:.1%}"
+    """``0.255 → '25.5%'``; values under 0.1 % keep two significant digits (``0.0002 → '0.02%'``), not '0.0%'."""
+    return f"{value:.1%}" if value == 0 or abs(value) >= 0.001 else f"{value * 100:.2g}%"
 
 
 def accuracy_cards(values: Mapping[str, float], labels: Mapping[str, str], chance: float, what: str = "") -> None:
@@ -19,6 +19,11 @@ def accuracy_cards(values: Mapping[str, float], labels: Mapping[str, str], chanc
     the chance level (the accuracy of always answering the most common class)."""
     for card, (key, label) in zip(st.columns(len(labels)), labels.items()):
         card.metric(label, percent(values[key]))
+    chance_caption(chance, what)
+
+
+def chance_caption(chance: float, what: str = "") -> None:
+    """One line: ``what`` then the chance level (the accuracy of always answering the most common class)."""
     st.caption(f"{what}Chance level: **{percent(chance)}** (always answering the most common class).")
 
 

@@ -15,31 +15,36 @@ C = TypeVar("C")
 NUMBER_INPUT_ABOVE = 4000  # an integer knob with a wider range than this is typed, not slid
 
 
-def _widget(field: dataclasses.Field, label: str, key: str) -> Any:
+def _widget(field: dataclasses.Field, label: str, key: str, off: str | None = None) -> Any:
+    """The knob's widget; ``off``: why it does not apply now (then it is disabled and says so)."""
     meta = field.metadata
     help_text = meta.get("help") or None
+    common = {"key": key, "help": help_text, "disabled": off is not None}
     if meta.get("choices"):
-        return st.selectbox(label, meta["choices"], key=key, help=help_text)
+        return st.selectbox(label, meta["choices"], **common)
     if isinstance(field.default, bool):
-        return st.toggle(label, key=key, help=help_text)
+        return st.toggle(label, **common)
     lo, hi = meta.get("lo"), meta.get("hi")
     if isinstance(field.default, int) and (hi is None or hi - lo > NUMBER_INPUT_ABOVE):
-        return st.number_input(label, min_value=lo, max_value=hi, step=1, key=key, help=help_text)
+        return st.number_input(label, min_value=lo, max_value=hi, step=1, **common)
     if isinstance(field.default, int):
-        return st.slider(label, min_value=int(lo), max_value=int(hi), step=1, key=key, help=help_text)
+        return st.slider(label, min_value=int(lo), max_value=int(hi), step=1, **common)
     if meta.get("log"):  # 0.001, 0.002, 0.003, 0.005, 0.01, …: each decade gets the same room
         stops = sorted({*log_stops(lo, hi), st.session_state[key]})
-        return st.select_slider(label, stops, key=key, help=help_text, format_func=lambda v: f"{v:g}")
+        return st.select_slider(label, stops, format_func=lambda v: f"{v:g}", **common)
     step = slider_step(field)
     return st.slider(
-        label,
-        min_value=float(lo),
-        max_value=float(hi),
-        key=key,
-        help=help_text,
-        step=step,
-        format=f"%.{decimals(step)}f",
+        label, min_value=float(lo), max_value=float(hi), step=step, format=f"%.{decimals(step)}f", **common
     )
+
+
+def why_off(field: dataclasses.Field, values: Mapping[str, Any], labels: Mapping[str, str]) -> str | None:
+    """Why ``field`` does not apply at ``values`` (its ``only_if`` knob holds another value), or ``None``."""
+    rule = field.metadata.get("only_if")
+    if rule is None or values[rule[0]] in rule[1]:
+        return None
+    wanted = " or ".join(f"“{v}”" for v in rule[1])
+    return f"Not used now: only when {labels.get(rule[0], rule[0])} is {wanted}."
 
 
 def config_controls(
@@ -49,9 +54,11 @@ def config_controls(
     key: str,
     hidden: Collection[str] = (),
     reseed: bool = False,
+    inapplicable: Mapping[str, str] | None = None,
 ) -> C:
     """Draw one widget per field named in ``labels`` (in order) and not ``hidden``; other fields keep
-    ``initial``. Floats are rounded to their knob's resolution.
+    ``initial``. Floats are rounded to their knob's resolution. A knob that does not apply (its ``only_if``, or
+    named in ``inapplicable`` with the reason) is disabled, with the reason under it; its value still holds.
 
     Widget state starts from ``initial`` (the URL's config) the first time the page runs, and again
     when ``reseed`` (the page was opened from a new link).
@@ -64,5 +71,8 @@ def config_controls(
         state_key = f"{key}.{name}"
         if reseed or state_key not in st.session_state:
             st.session_state[state_key] = values[name]
-        values[name] = at_resolution(fields[name], _widget(fields[name], label, state_key))
+        off = (inapplicable or {}).get(name) or why_off(fields[name], values, labels)
+        values[name] = at_resolution(fields[name], _widget(fields[name], label, state_key, off))
+        if off:
+            st.caption(off)
     return cls(**values)

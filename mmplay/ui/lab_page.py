@@ -53,11 +53,13 @@ class LabPage:
         heading: str,
         labels: Mapping[str, str],
         data: Callable[[Any], tuple[str, Any]] | None = None,
+        inapplicable: Mapping[str, str] | None = None,
     ) -> LabPage:
         """Header, sidebar controls (from the URL), and this session's run.
 
         ``data(config) -> (source, data)``: the user's own data (an upload), passed to
-        ``lab.build(config, None, data)``; ``source`` names it in the run's key.
+        ``lab.build(config, None, data)``; ``source`` names it in the run's key. ``inapplicable``:
+        ``{knob: why it does not apply now}``, drawn disabled with the reason.
         """
         lab = LABS[slug]
         config, view = read_url(lab.config)
@@ -66,7 +68,7 @@ class LabPage:
         labels = {**labels, "steps": STOP_LABEL}
         with st.sidebar:
             st.header(heading)
-            config = config_controls(lab.config, config, labels, slug, view.hidden, reseed=from_link)
+            config = config_controls(lab.config, config, labels, slug, view.hidden, from_link, inapplicable)
             lesson_link_popover(slug, config, view, labels)
         write_url(slug, config, view)
         if data is None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from mmplay.viz.figure import Spec, figure
-from mmplay.viz.style import layout
+from mmplay.viz.style import layout, log_axis
 
 
 def hline(y: float, *, color: str = "grey", dash: str = "dash", label: str | None = None) -> tuple[Spec, Spec | None]:
@@ -71,7 +71,7 @@ def line_chart(
     if y_range is not None:
         y_axis["range"] = list(y_range)
     if log_y:
-        y_axis["type"] = "log"
+        y_axis.update(log_axis([v for ys in series.values() for v in ys]))
     extra: Spec = {"xaxis": {"title": {"text": x_title}}, "yaxis": y_axis}
     if reference is not None:
         extra["shapes"] = [hline(reference)[0]]

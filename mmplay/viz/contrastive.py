@@ -75,7 +75,7 @@ def efficiency_figure(table: Mapping[str, Mapping[str, Mapping[str, float]]], ch
     extra = {
         "shapes": [shape],
         "annotations": [note],
-        "xaxis": {**axis_title("labels per concept"), "type": "log"},
+        "xaxis": {**axis_title("labels per concept"), "type": "log", "tickvals": ns},
         "yaxis": {**axis_title("probe test accuracy"), "range": [0, 1.02]},
     }
     return figure(traces, layout(title="Label efficiency (linear probes, modality A)", height=380, extra=extra))

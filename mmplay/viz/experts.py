@@ -7,13 +7,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from mmplay.viz import palette
 from mmplay.viz.common import diagonal, hline, line_chart
 from mmplay.viz.figure import Spec, figure
-from mmplay.viz.style import axis_title, layout
+from mmplay.viz.palette import look
+from mmplay.viz.style import axis_title, layout, log_axis
 
 METHOD_LABELS = {"expert_a": "expert A", "expert_b": "expert B", "poe": "PoE (product)", "moe": "MoE (mixture)"}
-METHOD_COLORS = {"expert_a": "#1f77b4", "expert_b": "#ff7f0e", "poe": "#d62728", "moe": "#2ca02c"}
-EXPERT_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b")
+METHOD_COLORS = {key: look(label).color for key, label in METHOD_LABELS.items()}
+EXPERT_COLORS = (palette.BLUE, palette.ORANGE, palette.SKY, palette.PURPLE)
 
 
 def densities_figure(result) -> go.Figure:
@@ -35,8 +37,8 @@ def densities_figure(result) -> go.Figure:
         for k, d in enumerate(result.expert_densities)
     ]
     traces += [
-        line(result.poe_density, "PoE (product)", {"color": METHOD_COLORS["poe"], "width": 3}),
-        line(result.moe_density, "MoE (mixture)", {"color": METHOD_COLORS["moe"], "width": 3}),
+        line(result.poe_density, METHOD_LABELS["poe"], {"width": 3}),  # colour and dash: the method's look
+        line(result.moe_density, METHOD_LABELS["moe"], {"width": 3}),
     ]
     shapes = []
     for name, (mean, variance) in (("poe", result.poe), ("moe", result.moe)):
@@ -121,13 +123,13 @@ def pit_figure(histograms: Mapping[str, Sequence[float]]) -> go.Figure:
             "y": list(values),
             "mode": "lines+markers",
             "name": METHOD_LABELS[name],
-            "line": {"color": METHOD_COLORS[name], "shape": "hvh"},
+            "line": {"shape": "hvh"},
         }
         for name, values in histograms.items()
     ]
     extra = {
         "shapes": [hline(1.0, color="grey", dash="dot")[0]],
         "xaxis": {**axis_title("PIT value F(true weight)"), "range": [0, 1]},
-        "yaxis": {**axis_title("density"), "type": "log"},
+        "yaxis": {**axis_title("density"), **log_axis([v for values in histograms.values() for v in values])},
     }
     return figure(traces, layout(title="PIT histogram (flat = calibrated)", height=360, extra=extra))

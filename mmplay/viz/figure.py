@@ -23,6 +23,8 @@ import plotly.graph_objects as go
 import plotly.io
 from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
 
+from mmplay.viz.palette import dress
+
 Spec = dict[str, Any]
 
 
@@ -60,8 +62,9 @@ def wire_copy(value: Any, key: str = "") -> Any:
 
 
 def figure(traces: Sequence[Mapping[str, Any]], layout: Mapping[str, Any]) -> go.Figure:
-    """``go.Figure`` of ``traces`` (dicts with a ``type``) and ``layout`` (nested dicts), unvalidated."""
-    fig = SharedTemplateFigure(data=[dict(t) for t in traces], layout={**layout, "template": {}}, _validate=False)
+    """``go.Figure`` of ``traces`` (dicts with a ``type``; each dressed in its method's look, see
+    :mod:`mmplay.viz.palette`) and ``layout`` (nested dicts), unvalidated."""
+    fig = SharedTemplateFigure(data=[dress(t) for t in traces], layout={**layout, "template": {}}, _validate=False)
     if os.environ.get("MMPLAY_CHECK_FIGURES") == "1":
         check(fig)
     return fig

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mmplay.viz.figure import Spec, merge
+from mmplay.viz.palette import FUSED, MODALITY_A, MODALITY_B
 
-MODALITY_COLORS = {"a": "#1f77b4", "b": "#ff7f0e", "fused": "#2ca02c"}
+MODALITY_COLORS = {"a": MODALITY_A.color, "b": MODALITY_B.color, "fused": FUSED.color}
 CLASS_COLORS = ("#3b6fb6", "#d1495b")  # class 0 (blue), class 1 (red)
 DIVERGING = [[0.0, "#3b6fb6"], [0.5, "#f7f7f7"], [1.0, "#d1495b"]]
 TITLE_CHARS = 26  # a chart title wraps after this many characters: a third of a 1024 px page (with sidebar) holds that
@@ -42,3 +43,12 @@ def layout(
 def axis_title(text: str) -> Spec:
     """An axis's ``title`` entry."""
     return {"title": {"text": text}}
+
+
+def log_axis(values: Sequence[float]) -> Spec:
+    """A log axis for ``values`` labelled at powers of ten only (minor ticks are grid lines, not the bare "2, 5"
+    Plotly writes between decades); when the positive values span less than a decade, Plotly's own labels."""
+    positive = [v for v in values if v > 0]
+    if not positive or max(positive) < 10 * min(positive):
+        return {"type": "log"}
+    return {"type": "log", "dtick": 1, "exponentformat": "power", "minor": {"dtick": "D1", "showgrid": True}}

@@ -69,6 +69,7 @@ def boundary_pixels(probs: np.ndarray, axis: np.ndarray, points: np.ndarray, lab
     return colour_panels(probs, point_layer(axis, points, labels))
 
 
+PLANE_GREY = "#8C8C8C"
 TITLE_INK = "#262730"  # tile titles sit on the PNG's white band, so they stay dark in a dark theme too
 
 
@@ -127,7 +128,8 @@ def boundaries_figure(
 
 
 def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], target: float = 0.98) -> go.Figure:
-    """Grouped bars of train and test accuracy per model, with chance (0.5) and the target line."""
+    """Grouped bars of train and test accuracy per model, with chance (0.5) and the target line. Only the test
+    bar is labelled: two "100%" side by side in a narrow column run into one another."""
     names = [MODEL_LABELS[n] for n in MODEL_LABELS]
     bars = [
         {
@@ -136,15 +138,14 @@ def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], targe
             "y": ys,
             "name": split,
             "marker": {"color": color},
-            "text": [f"{v:.0%}" for v in ys],
-            "textposition": "outside",
+            **({"text": [f"{v:.0%}" for v in ys], "textposition": "outside"} if split == "test" else {}),
         }
         for split, values, color in (("train", train, "#9ecae1"), ("test", test, "#3182bd"))
         for ys in [[values.get(n, 0.0) for n in MODEL_LABELS]]
     ]
     lines = [
         {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y, "line": {"dash": dash, "color": color}}
-        for y, dash, color in ((0.5, "dot", "grey"), (target, "dash", "#2ca02c"))
+        for y, dash, color in ((0.5, "dot", "grey"), (target, "dash", MODALITY_COLORS["fused"]))
     ]
     extra = {"shapes": lines, "yaxis": {"range": [0, 1.12], "tickformat": ".0%"}}
     return figure(bars, layout(title=f"Accuracy (dotted: chance 50 %, dashed: {target:.0%})", height=330, extra=extra))
@@ -154,18 +155,19 @@ def lifted_figure(
     points: np.ndarray, labels: np.ndarray, plane: tuple[float, float, float, float], extent: float = 2.5
 ) -> go.Figure:
     """Points in ``(x, y, x·y)`` and the interaction model's plane ``w_x x + w_y y + w_xy z + c = 0``."""
-    colors = np.where(labels > 0.5, CLASS_COLORS[1], CLASS_COLORS[0])
     z = points[:, 0] * points[:, 1]
     traces = [
         {
             "type": "scatter3d",
-            "x": points[:, 0],
-            "y": points[:, 1],
-            "z": z,
+            "x": points[mask, 0],
+            "y": points[mask, 1],
+            "z": z[mask],
             "mode": "markers",
-            "marker": {"size": 2.5, "color": colors},
-            "name": "test points",
+            "marker": {"size": 2.5, "color": color},
+            "name": f"class {label}",
         }
+        for label, color in enumerate(CLASS_COLORS)
+        for mask in [(labels > 0.5) == bool(label)]
     ]
     w_x, w_y, w_xy, c = plane
     if abs(w_xy) > 1e-6:
@@ -179,12 +181,15 @@ def lifted_figure(
                 "y": grid,
                 "z": gz,
                 "showscale": False,
-                "opacity": 0.45,
-                "colorscale": [[0, MODALITY_COLORS["fused"]], [1, MODALITY_COLORS["fused"]]],
+                "opacity": 0.3,  # grey, so the class colours seen through it stay themselves
+                "colorscale": [[0, PLANE_GREY], [1, PLANE_GREY]],
                 "name": "separating plane",
             }
         )
-    scene = {"scene": {"xaxis": axis_title("x (A)"), "yaxis": axis_title("y (B)"), "zaxis": axis_title("x·y")}}
+    scene = {
+        "legend": {"orientation": "h", "y": 0, "yanchor": "bottom"},
+        "scene": {"xaxis": axis_title("x (A)"), "yaxis": axis_title("y (B)"), "zaxis": axis_title("x·y")},
+    }
     return figure(traces, layout(title="Lifted space: one plane separates XOR", height=420, extra=scene))
 
 
