@@ -3,6 +3,11 @@
 Streamlit's defaults leave 6 rem above the title and 5 rem at each side of a wide page, and draw the title
 at 2.75 rem: at 1024×768 that pushes the live panel below the fold. The rules here take that room back;
 metric values shrink with the window instead of being cut to "51.…", and metric labels wrap.
+
+Chart text: Streamlit's Plotly theme draws tick labels and axis titles in a faded grey (3.7:1 on white); the
+rule here draws them, and legends, in the page's own text colour (``currentColor``: dark on the light theme,
+light on the dark one), so they read on a projector in either theme; so are notes in that theme grey (a note
+with its own colour, such as a tile title on a white band, keeps it).
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ PROJECTOR_CSS = """
 [data-testid="stMain"] h2 { font-size: 1.5rem; }
 [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 2.1vw, 2.25rem); }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
+.stPlotlyChart :is(.xtick, .ytick, .g-xtitle, .g-ytitle, .legendtext, .cbaxis, .colorbar) text,
+.stPlotlyChart .legendtext { fill: currentColor !important; }
+.stPlotlyChart .annotation-text[style*="fill: rgb(128, 132, 149)"] { fill: currentColor !important; }
 """
 HIDE_SIDEBAR_CSS = '[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }'
 PRESENT_CSS = 'html { font-size: 18px; } [data-testid="stMain"] h1 { font-size: 2.2rem; }'

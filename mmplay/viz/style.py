@@ -35,7 +35,9 @@ def layout(
         "height": height + 20 * (lines - 1),
         "margin": {"l": 45, "r": 10, "t": 22 + 20 * lines if title else 10, "b": 40},
         "uirevision": uirevision,
-        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
+        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top", "font": {"size": FONT_PX}},
+        "xaxis": {"tickfont": {"size": FONT_PX}},  # Streamlit's theme sets 12 px ticks unless the figure says
+        "yaxis": {"tickfont": {"size": FONT_PX}},
     }
     return merge(base, extra or {})
 
