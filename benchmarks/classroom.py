@@ -31,7 +31,18 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.harness import ROOT, Goal, free_port, launch_browser, report, serve, started, stop, wait_for_script
+from benchmarks.harness import (
+    PLAY_ON,
+    ROOT,
+    Goal,
+    free_port,
+    launch_browser,
+    report,
+    serve,
+    started,
+    stop,
+    wait_for_script,
+)
 from benchmarks.headless_student import HeadlessStudent
 from mmplay.labs import LAB_NAMES, LABS
 
@@ -108,7 +119,7 @@ class Peak:
 def play(base: str, lab: str, seconds: float, speed: int, out: dict, errors: list[str]) -> None:
     """One headless student: open, Play, answer auto-reruns until ``seconds`` after Play; its tick rate."""
     try:
-        student = HeadlessStudent(base, lab, timeout_s=120)
+        student = HeadlessStudent(base, lab, PLAY_ON, timeout_s=120)
         errors.extend(student.open().errors)
         errors.extend(student.press("▶ Play").errors)
         start, first = time.perf_counter(), None
@@ -130,7 +141,7 @@ def play(base: str, lab: str, seconds: float, speed: int, out: dict, errors: lis
 def move_slider(base: str, lab: str, seconds: float, latencies: list[float], errors: list[str]) -> None:
     """The extra student: move the first slider back and forth every ``SLIDER_EVERY_S``; each rerun's time."""
     try:
-        student = HeadlessStudent(base, lab, timeout_s=120)
+        student = HeadlessStudent(base, lab, PLAY_ON, timeout_s=120)
         errors.extend(student.open().errors)
         label, proto = next(iter(student.sliders.items()))
         values = [proto.min, proto.max] if proto.max > proto.min else [proto.min]
@@ -166,7 +177,7 @@ def browser_class(browser, base: str, lab: str, students: int, seconds: float) -
     pages = [context.new_page() for context in contexts]
     try:
         for page in pages:
-            page.goto(f"{base}/{lab}")
+            page.goto(f"{base}/{lab}?{PLAY_ON}")
             wait_for_script(page, timeout_ms=120_000)
         for page in pages:
             page.get_by_role("button", name="▶ Play").click()

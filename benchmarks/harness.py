@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parents[1]
+PLAY_ON = "steps=5000"  # where Play stops (synergy: step 300) moved past any measurement; valid in every lab
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -117,6 +117,8 @@ class HeadlessStudent:
             kind = message.WhichOneof("type")
             if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._read_element(message.delta.new_element, result)
+            elif kind == "page_info_changed":  # the page rewrote its URL (st.query_params): a browser follows
+                self.query = message.page_info_changed.query_string
             elif kind == "auto_rerun":
                 self.fragment = (message.auto_rerun.interval, message.auto_rerun.fragment_id)
             elif kind == "stop_auto_rerun":
@@ -155,7 +157,9 @@ def widget_state(kind: str, proto) -> WidgetState:
     state = WidgetState(id=proto.id)
     if kind == "slider":
         values = list(proto.value) if proto.set_value else list(proto.default)
-        if proto.type == Slider.Type.SELECT_SLIDER:
+        if proto.type == Slider.Type.SELECT_SLIDER and proto.set_value and proto.raw_value:
+            state.string_array_value.data.extend(proto.raw_value)  # a set select-slider sends its option text
+        elif proto.type == Slider.Type.SELECT_SLIDER:
             state.string_array_value.data.extend(proto.options[int(i)] for i in values)
         else:
             state.double_array_value.data.extend(values)

@@ -19,7 +19,18 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.harness import ROOT, Goal, free_port, launch_browser, parse_check, report, serve, stop, wait_for_script
+from benchmarks.harness import (
+    PLAY_ON,
+    ROOT,
+    Goal,
+    free_port,
+    launch_browser,
+    parse_check,
+    report,
+    serve,
+    stop,
+    wait_for_script,
+)
 from mmplay.labs import LAB_NAMES, LABS
 
 WINDOW_S = 10.0
@@ -69,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with sync_playwright() as pw:
             browser = launch_browser(pw)
             for name in LAB_NAMES:
-                url = f"http://127.0.0.1:{port}/{name}"
+                url = f"http://127.0.0.1:{port}/{name}?{PLAY_ON}"
                 labs[name] = measure(browser, url, proc.pid, LABS[name].default_speed)
             browser.close()
     finally:

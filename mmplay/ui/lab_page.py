@@ -28,7 +28,7 @@ from mmplay.ui.export import export_button, export_zip
 from mmplay.ui.extras import cached_result, extra_result, result_key
 from mmplay.ui.lesson_link import lesson_link_popover
 from mmplay.ui.live import LiveState, live_state, training_panel
-from mmplay.ui.page import lab_header
+from mmplay.ui.page import lab_explanation, lab_header
 from mmplay.ui.predict import predict_first
 from mmplay.ui.url_state import opened_from_link, read_url, write_url
 from mmplay.view import View
@@ -95,7 +95,8 @@ class LabPage:
         return metrics
 
     def train(self, render: Callable[[Any], None]) -> None:
-        """Play / Pause / Step / Reset and the live panel: ``render(run)``, then the claims checked on it."""
+        """Play / Pause / Step / Reset and the live panel: ``render(run)``, then the claims checked on it (and, in
+        presentation mode, the explanation)."""
 
         def panel(run: Any) -> None:
             render(run)
@@ -109,6 +110,8 @@ class LabPage:
             max_steps=self.config.steps,
             default_speed=self.lab.default_speed,
         )
+        if self.view.present:  # open, under the figures: above them it would push Play off a projector's screen
+            lab_explanation(self.lab.slug, self.view)
 
     def extra(self, name: str) -> dict | None:
         """A heavy extra's result for the current settings (see :mod:`mmplay.ui.extras`); it starts by

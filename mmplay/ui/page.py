@@ -21,12 +21,19 @@ def lab_text(lab: str) -> str:
 
 def lab_header(lab: str, title: str, claim: str, view: View) -> None:
     """Layout, the lesson's stepper, title, the one-line claim, and the explanation (seed, what to try, what
-    to expect) — open in presentation mode, absent when the view hides ``text``."""
+    to expect), collapsed — in presentation mode it comes open under the live panel instead (see
+    :func:`lab_explanation`), so that Play stays on a projector's first screen."""
     configure_torch()
     page_style(view)
     lesson_bar(view)
     st.title(title)
     st.markdown(f"*{claim}*")
+    if not view.present:
+        lab_explanation(lab, view)
+
+
+def lab_explanation(lab: str, view: View) -> None:
+    """The explanation: open in presentation mode, absent when the view hides ``text``."""
     if not view.hides("text"):
         with st.expander("📖 What the seed says · what to try · what you should see", expanded=view.present):
             st.markdown(lab_text(lab))

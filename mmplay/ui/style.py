@@ -30,14 +30,24 @@ PROJECTOR_CSS = """
 .stPlotlyChart .annotation-text[style*="fill: rgb(128, 132, 149)"] { fill: currentColor !important; }
 """
 HIDE_SIDEBAR_CSS = '[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }'
+PLAY_FIRST_JS = """<script>
+if (!window.mmplayPlayFirst) {
+  window.mmplayPlayFirst = true;
+  const mark = () => document.querySelectorAll('[class*="-run-play"] button, [class*="-run-pause"] button')
+    .forEach(button => { if (button.tabIndex !== 1) button.tabIndex = 1; });
+  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+  mark();
+}
+</script>"""  # Play / Pause: the first Tab stop of the page, before the sidebar's ~20 links and knobs
 PRESENT_CSS = 'html { font-size: 18px; } [data-testid="stMain"] h1 { font-size: 2.2rem; }'
 
 
 def page_style(view: View | None = None) -> None:
-    """Inject the projector layout, plus the view's presentation type size and hidden sidebar."""
+    """Inject the projector layout, plus the view's presentation type size and hidden sidebar; make Play (or
+    Pause) the first Tab stop."""
     rules = [PROJECTOR_CSS]
     if view is not None and view.present:
         rules.append(PRESENT_CSS)
     if view is not None and view.hides("sidebar"):
         rules.append(HIDE_SIDEBAR_CSS)
-    st.html(f"<style>{''.join(rules)}</style>")
+    st.html(f"<style>{''.join(rules)}</style>{PLAY_FIRST_JS}", unsafe_allow_javascript=True)

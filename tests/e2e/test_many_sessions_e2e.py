@@ -4,6 +4,7 @@ once, and sessions on the same seed show the same numbers while sessions on othe
 
 import pytest
 
+from benchmarks.harness import PLAY_ON
 from tests.e2e.conftest import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +20,7 @@ def test_four_sessions_train_at_once_and_each_keeps_its_own_model(browser, app_u
     pages = [context.new_page() for context in contexts]
     try:
         for seed, page in zip(SEEDS, pages):
-            page.goto(f"{app_url}/synergy?seed={seed}")
+            page.goto(f"{app_url}/synergy?seed={seed}&{PLAY_ON}")
             wait_for_app(page)
         for page in pages:
             page.get_by_role("button", name="▶ Play").click()
