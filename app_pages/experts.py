@@ -6,6 +6,7 @@ import streamlit as st
 
 from mmplay.labs import experts as lab
 from mmplay.train import history_rows
+from mmplay.ui.cards import untrained_note
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import experts as viz
@@ -113,6 +114,8 @@ def render(run: lab.ExpertsRun) -> None:
             viz.METHOD_LABELS[method], f"{now['coverage_90'][method]:.1%}", help="coverage of the 90 % interval"
         )
         card.caption(f"NLL {now['nll'][method]:.2f} · width {now['width'][method]:.2f}")
+    st.caption("Coverage: the share of true weights inside the 90 % interval; a calibrated method reads 90 %.")
+    untrained_note(run.trainer.steps_done, "Which fusion stays calibrated as B's bias grows shows")
     playing = page.playing()
     figs = figures(run, detail=not playing)
     if playing:

@@ -6,7 +6,8 @@ A link is a lab's knobs plus these reserved query parameters:
   ``sidebar``, ``text`` (the explanation), ``predict`` (the predict-first question), ``export``;
 - ``present=1`` — presentation mode: sidebar collapsed, explanation open, larger type;
 - ``autoplay=1`` — training starts when the page opens;
-- ``lesson=<name>&step=<k>`` — the page is step k (from 1) of a shipped lesson.
+- ``lesson=<name>&step=<k>`` — the page is step k (from 1) of a shipped lesson;
+- ``speed=<k>`` — optimizer steps per tick of Play, one of :data:`SPEEDS` (written when not the lab's default).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from mmplay.config import coerce
 
 PARTS = ("sidebar", "text", "predict", "export")  # page parts ``hide=`` can name besides knobs
-VIEW_KEYS = ("hide", "present", "autoplay", "lesson", "step")  # query parameters that are not knobs
+VIEW_KEYS = ("hide", "present", "autoplay", "lesson", "step", "speed")  # query parameters that are not knobs
+SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick of Play
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class View:
     autoplay: bool = False
     lesson: str | None = None
     step: int | None = None  # 1-based
+    speed: int | None = None  # steps per tick; None: the lab's default
 
     def hides(self, part: str) -> bool:
         return part in self.hidden
@@ -66,7 +69,17 @@ def parse_view(raw: Mapping[str, str], knobs: Collection[str]) -> tuple[View, li
             step = int(coerce(raw["step"], int))
         except ValueError as err:
             problems.append(f"step={raw['step']!r} ignored: {err}")
-    return View(frozenset(hidden), flags["present"], flags["autoplay"], raw.get("lesson") or None, step), problems
+    speed = None
+    if "speed" in raw:
+        try:
+            speed = int(coerce(raw["speed"], int))
+        except ValueError as err:
+            problems.append(f"speed={raw['speed']!r} ignored: {err}")
+        if speed is not None and speed not in SPEEDS:
+            problems.append(f"speed={speed} ignored: steps per tick is one of {', '.join(map(str, SPEEDS))}")
+            speed = None
+    view = View(frozenset(hidden), flags["present"], flags["autoplay"], raw.get("lesson") or None, step, speed)
+    return view, problems
 
 
 def view_to_strings(view: View) -> dict[str, str]:
@@ -82,4 +95,6 @@ def view_to_strings(view: View) -> dict[str, str]:
         out["lesson"] = view.lesson
         if view.step is not None:
             out["step"] = str(view.step)
+    if view.speed is not None:
+        out["speed"] = str(view.speed)
     return out

@@ -36,3 +36,12 @@ def test_split_query_separates_knobs_from_view_parameters():
     knobs, view = split_query({"noise": "0.2", "hide": "text", "step": "2", "seed": "1"})
     assert knobs == {"noise": "0.2", "seed": "1"}
     assert view == {"hide": "text", "step": "2"}
+
+
+def test_speed_is_one_of_the_speeds_or_reported():
+    view, problems = parse_view({"speed": "5"}, [])
+    assert view.speed == 5 and not problems
+    assert view_to_strings(view) == {"speed": "5"}
+    for bad in ("7", "fast"):
+        view, problems = parse_view({"speed": bad}, [])
+        assert view.speed is None and len(problems) == 1 and "speed" in problems[0]

@@ -11,6 +11,7 @@ question, ``page.train(render)`` the live panel (with the claims checked under i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,11 @@ class LabPage:
         lab = LABS[slug]
         config, view = read_url(lab.config)
         from_link = opened_from_link(slug)
+        speed_key = f"{slug}.run.speed"
+        if from_link or speed_key not in st.session_state:
+            st.session_state[speed_key] = view.speed or lab.default_speed
+        speed = st.session_state[speed_key]
+        view = dataclasses.replace(view, speed=None if speed == lab.default_speed else speed)
         lab_header(slug, title, claim, view)
         labels = {**labels, "steps": STOP_LABEL}
         with st.sidebar:

@@ -17,8 +17,8 @@ from typing import Any, Generic, Protocol, TypeVar
 import streamlit as st
 
 from mmplay.ui.runtime import IDLE_TIMEOUT_S, configure_torch, demand, idle_runs, training_slot
+from mmplay.view import SPEEDS
 
-SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick
 TICK_BUDGET_S = 0.5  # a tick stops taking steps after this long (big settings: fewer steps, same pace)
 TICK_SLOT_WAIT_S = 20.0  # a tick waits this long for a training slot: a busy server slows ticks, never skips them
 SLOW_TICK_FACTOR = 3.0  # a session whose ticks come this many times slower than asked is told why
@@ -111,8 +111,10 @@ def training_panel(
     interval_s: float = 0.3,
     default_speed: int = 20,
 ) -> None:
-    """Controls row plus the live panel drawn by ``render(run)``; trains while playing."""
+    """Controls row plus the live panel drawn by ``render(run)``; trains while playing. Steps per tick start at
+    ``default_speed`` unless the session (or the page's link) already set ``<key>.speed``."""
     speed_key = f"{key}.speed"
+    st.session_state.setdefault(speed_key, default_speed)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if state.playing:
             st.button(
@@ -132,7 +134,6 @@ def training_panel(
         st.select_slider(
             "steps per tick",
             SPEEDS,
-            value=default_speed,
             key=speed_key,
             label_visibility="collapsed",
             help="optimizer steps per screen update",

@@ -45,9 +45,17 @@ def test_an_unknown_part_to_hide_is_reported():
     assert "hide='everything' ignored" in at.warning[0].value
 
 
-def test_presentation_mode_opens_the_explanation():
-    assert page("synergy").run().expander[0].proto.expanded is False
-    assert page("synergy", present="1").run().expander[0].proto.expanded is True
+def explanation(at):
+    return next(e for e in at.expander if e.label.startswith("📖"))
+
+
+def test_presentation_mode_opens_the_explanation_under_the_live_panel():
+    plain = page("synergy").run()
+    assert explanation(plain).proto.expanded is False
+    assert plain.expander[0].label.startswith("📖")  # at the top of a plain page
+    present = page("synergy", present="1").run()
+    assert explanation(present).proto.expanded is True
+    assert not present.expander[0].label.startswith("📖")  # below the live panel: Play stays on screen
 
 
 def test_autoplay_starts_training_on_open():
@@ -91,3 +99,18 @@ def test_an_unknown_lesson_is_reported_and_the_lab_still_opens():
     assert not at.exception
     assert "not a shipped lesson" in " ".join(w.value for w in at.warning)
     assert at.button(key="synergy.run.play")
+
+
+def test_steps_per_tick_come_from_the_link_and_go_back_into_it():
+    at = page("synergy", speed="5").run()
+    assert not at.exception and not at.warning
+    assert at.select_slider(key="synergy.run.speed").value == 5
+    at.button(key="synergy.run.step").click().run()
+    assert at.session_state["synergy.run"].run.trainer.steps_done == 5
+    assert url(at)["speed"] == "5"
+    at.select_slider(key="synergy.run.speed").set_value(20).run()  # the lab's default: not written
+    at.run()
+    assert "speed" not in url(at)
+    at.select_slider(key="synergy.run.speed").set_value(50).run()
+    at.run()
+    assert url(at)["speed"] == "50"
