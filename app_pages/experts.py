@@ -7,6 +7,7 @@ import streamlit as st
 from mmplay.labs import experts as lab
 from mmplay.train import history_rows
 from mmplay.ui.cards import untrained_note
+from mmplay.ui.expert_sliders import PARAM, expert_sliders, start_from_link
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import experts as viz
@@ -29,23 +30,16 @@ page = LabPage.open(
         "lr": "Learning rate",
         "seed": "Seed",
     },
+    page_keys=(PARAM,),
 )
 config = page.config
+start_from_link(page.from_link)
 
 
 @st.fragment
 def analytic_playground() -> None:
     """Closed forms only: a slider here reruns this fragment alone, not the trained part below."""
-    count = st.slider("number of experts", 2, 4, 2, key="experts.count")
-    defaults = [(-1.0, 1.0), (2.0, 0.8), (0.5, 1.5), (3.5, 0.6)]
-    columns = st.columns(count)
-    means, stds, weights = [], [], []
-    for k, col in enumerate(columns):
-        with col:
-            st.markdown(f"**Expert {k + 1}**")
-            means.append(st.slider("mean μ", -5.0, 5.0, defaults[k][0], 0.1, key=f"experts.mu{k}"))
-            stds.append(st.slider("std σ", 0.2, 3.0, defaults[k][1], 0.1, key=f"experts.sd{k}"))
-            weights.append(st.slider("mixture weight π", 0.05, 1.0, 1.0 / count, 0.05, key=f"experts.pi{k}"))
+    means, stds, weights = expert_sliders()
     result = lab.analytic(means, stds, weights)
     left, right = st.columns([3, 2])
     left.plotly_chart(viz.densities_figure(result), key="experts.densities")

@@ -12,7 +12,7 @@ question, ``page.train(render)`` the live panel (with the claims checked under i
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +30,8 @@ from mmplay.ui.extras import cached_result, extra_result, result_key
 from mmplay.ui.lesson_link import lesson_link_popover
 from mmplay.ui.live import LiveState, live_state, training_panel
 from mmplay.ui.page import lab_explanation, lab_header
-from mmplay.ui.predict import predict_first
-from mmplay.ui.url_state import opened_from_link, read_url, write_url
+from mmplay.ui.predict import PREDICT_KEY, lock_prediction, predict_first
+from mmplay.ui.url_state import opened_from_link, query, read_url, write_page_param, write_url
 from mmplay.view import View
 
 STOP_LABEL = "Play stops at step"
@@ -44,6 +44,7 @@ class LabPage:
     state: LiveState  # this session's run (trained at the config's training knobs)
     build: Callable[[Any], Any]  # the state's key -> a fresh run (Reset)
     view: View  # what the link hides, presentation mode, lesson step
+    from_link: bool  # this run's URL came from outside (a new link), not from an earlier run
 
     @classmethod
     def open(
@@ -55,15 +56,18 @@ class LabPage:
         labels: Mapping[str, str],
         data: Callable[[Any], tuple[str, Any]] | None = None,
         inapplicable: Mapping[str, str] | None = None,
+        page_keys: Sequence[str] = (),
     ) -> LabPage:
         """Header, sidebar controls (from the URL), and this session's run.
 
         ``data(config) -> (source, data)``: the user's own data (an upload), passed to
         ``lab.build(config, None, data)``; ``source`` names it in the run's key. ``inapplicable``:
-        ``{knob: why it does not apply now}``, drawn disabled with the reason.
+        ``{knob: why it does not apply now}``, drawn disabled with the reason. ``page_keys``: URL parameters
+        the page keeps itself (besides ``predict``, the locked prediction), carried by the lesson link.
         """
+        page_keys = (*page_keys, PREDICT_KEY)
         lab = LABS[slug]
-        config, view = read_url(lab.config)
+        config, view = read_url(lab.config, page_keys)
         from_link = opened_from_link(slug)
         speed_key = f"{slug}.run.speed"
         if from_link or speed_key not in st.session_state:
@@ -75,8 +79,8 @@ class LabPage:
         with st.sidebar:
             st.header(heading)
             config = config_controls(lab.config, config, labels, slug, view.hidden, from_link, inapplicable)
-            lesson_link_popover(slug, config, view, labels)
-        write_url(slug, config, view)
+            lesson_link_popover(slug, config, view, labels, [k for k in page_keys if k != PREDICT_KEY])
+        write_url(slug, config, view, page_keys)
         if data is None:
             key, build = run_config(config), lab.build
         else:
@@ -85,7 +89,7 @@ class LabPage:
         state = live_state(f"{slug}.run", key, build, fresh=from_link)
         if from_link and view.autoplay:
             state.playing = True
-        return cls(lab, config, state, build, view)
+        return cls(lab, config, state, build, view, from_link)
 
     @property
     def run(self) -> Any:
@@ -126,8 +130,16 @@ class LabPage:
         return extra_result(self.lab, name, self.config, self.state.run, auto=extra.starts_itself(self.config))
 
     def predict(self, key: str, question: str, options: Mapping[str, str]) -> set[str] | None:
-        """The predict-first question (see :func:`~mmplay.ui.predict.predict_first`); ``None`` when hidden."""
-        return None if self.view.hides("predict") else predict_first(key, question, options)
+        """The predict-first question (see :func:`~mmplay.ui.predict.predict_first`); ``None`` when hidden.
+        The locked prediction is in the URL (``predict=a,b``; empty: "none of them"), and a link carrying one
+        opens with it locked."""
+        if self.view.hides("predict"):
+            return None
+        if self.from_link and PREDICT_KEY in query():
+            lock_prediction(key, query()[PREDICT_KEY], options)
+        locked = predict_first(key, question, options)
+        write_page_param(self.lab.slug, PREDICT_KEY, None if locked is None else ",".join(sorted(locked)))
+        return locked
 
     def playing(self) -> bool:
         return bool(st.session_state[f"{self.lab.slug}.run"].playing)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,13 +22,16 @@ def page_address(slug: str) -> str:
     return url if url.endswith(f"/{slug}") else f"{url.rstrip('/')}/{slug}"
 
 
-def lesson_url(slug: str, config: Any, view: View) -> str:
-    """The link that opens ``slug`` at ``config`` with ``view``."""
-    return f"{page_address(slug)}?{urlencode(config_to_strings(config) | view_to_strings(view))}"
+def lesson_url(slug: str, config: Any, view: View, own: Mapping[str, str] | None = None) -> str:
+    """The link that opens ``slug`` at ``config`` with ``view`` and the page's ``own`` parameters."""
+    return f"{page_address(slug)}?{urlencode(config_to_strings(config) | view_to_strings(view) | dict(own or {}))}"
 
 
-def lesson_link_popover(slug: str, config: Any, view: View, knobs: Mapping[str, str]) -> None:
-    """Tick parts and settings to hide, presentation mode and autoplay; the link updates as you tick."""
+def lesson_link_popover(
+    slug: str, config: Any, view: View, knobs: Mapping[str, str], page_keys: Sequence[str] = ()
+) -> None:
+    """Tick parts and settings to hide, presentation mode and autoplay; the link updates as you tick. It
+    carries the page's own ``page_keys`` as they are in the URL now, and the steps per tick."""
     with st.popover("🔗 Lesson link", width="stretch"):
         st.caption("A link that opens this lab with the settings above — for a slide, a chat or a worksheet.")
         names = {**PART_LABELS, **{name: f"the “{label}” control" for name, label in knobs.items()}}
@@ -43,6 +46,7 @@ def lesson_link_popover(slug: str, config: Any, view: View, knobs: Mapping[str, 
             "Presentation mode (sidebar closed, larger type)", value=view.present, key=f"{slug}.link.present"
         )
         autoplay = st.checkbox("Start training when the link opens", value=view.autoplay, key=f"{slug}.link.autoplay")
-        link = View(frozenset(hidden), present, autoplay)
-        st.code(lesson_url(slug, config, link), language=None, wrap_lines=True)
+        link = View(frozenset(hidden), present, autoplay, speed=view.speed)
+        own = {key: st.query_params[key] for key in page_keys if key in st.query_params}
+        st.code(lesson_url(slug, config, link, own), language=None, wrap_lines=True)
         st.caption("Copy it with the button at the code's top right. Hidden settings still apply.")

@@ -6,6 +6,18 @@ from collections.abc import Collection, Mapping
 
 import streamlit as st
 
+PREDICT_KEY = "predict"  # the URL parameter holding a locked prediction
+
+
+def lock_prediction(key: str, raw: str, options: Mapping[str, str]) -> None:
+    """Lock in the prediction a link carries (``"a,b"``; ``""``: none of them); names that are not options
+    are reported and left out."""
+    picked = [name for name in (part.strip() for part in raw.split(",")) if name]
+    unknown = [name for name in picked if name not in options]
+    if unknown:
+        st.warning(f"predict={raw!r}: {', '.join(unknown)} not among the options ({', '.join(options)}); left out.")
+    st.session_state[f"{key}.locked"] = {name for name in picked if name in options}
+
 
 def predict_first(key: str, question: str, options: Mapping[str, str]) -> set[str] | None:
     """Ask ``question`` with a multiselect of ``options`` ({value: label}) until locked in.

@@ -114,3 +114,32 @@ def test_steps_per_tick_come_from_the_link_and_go_back_into_it():
     at.select_slider(key="synergy.run.speed").set_value(50).run()
     at.run()
     assert url(at)["speed"] == "50"
+
+
+def test_a_locked_prediction_goes_into_the_link_and_a_link_locks_it():
+    at = page("synergy").run()
+    at.multiselect(key="synergy.predict.choice").select("interaction").select("mlp").run()
+    at.button(key="synergy.predict.lock").click().run()
+    assert url(at)["predict"] == "interaction,mlp"
+    at.button(key="synergy.run.step").click().run()  # a later run keeps it (not taken for a new link)
+    assert at.session_state["synergy.predict.locked"] == {"interaction", "mlp"}
+    opened = page("synergy", predict="mlp,bogus").run()
+    assert not opened.exception
+    assert opened.session_state["synergy.predict.locked"] == {"mlp"}
+    assert "bogus" in opened.warning[0].value
+    assert not [m for m in opened.multiselect if m.key == "synergy.predict.choice"]  # locked: no question
+
+
+def test_experts_closed_form_playground_opens_from_the_link_and_writes_back():
+    at = page("experts", experts="-2.0:0.5:0.30,1.0:1.0:0.70,3.0:2.0:0.50").run()
+    assert not at.exception and not [w for w in at.warning if "ignored" in w.value]
+    assert at.slider(key="experts.count").value == 3
+    assert at.slider(key="experts.mu0").value == pytest.approx(-2.0)
+    assert at.slider(key="experts.sd2").value == pytest.approx(2.0)
+    at.slider(key="experts.mu1").set_value(1.5).run()
+    assert url(at)["experts"] == "-2.0:0.5:0.30,1.5:1.0:0.70,3.0:2.0:0.50"
+    assert at.slider(key="experts.count").value == 3  # not reset as if a new link had opened
+    bad = page("experts", experts="9:1:1,0:1:1").run()
+    assert not bad.exception
+    assert any("experts=" in w.value and "outside" in w.value for w in bad.warning)
+    assert bad.slider(key="experts.count").value == 2
