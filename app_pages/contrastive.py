@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
-from mmplay.ui.cards import percent, untrained_note
+from mmplay.ui.cards import percent, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.ui.runtime import start_umap_warm_up
@@ -90,9 +90,9 @@ def render(run: lab.ContrastiveRun) -> None:
     st.caption(
         f"Recall@k: the true partner is among the k nearest of {len(run.test.concept):,} held-out items. "
         f"Chance level: **{percent(chance['chance.recall_at_1'])}** at k = 1, "
-        f"**{percent(chance['chance.recall_at_5'])}** at k = 5 (k random picks)."
+        f"**{percent(chance['chance.recall_at_5'])}** at k = 5 (k random picks). "
+        + untrained(run.trainer.steps_done, "Matched pairs pulling together in the embedding shows")
     )
-    untrained_note(run.trainer.steps_done, "Matched pairs pulling together in the embedding shows")
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["embedding"], key="contrastive.chart.embedding")

@@ -5,7 +5,7 @@ import streamlit as st
 from mmplay.labs import dominance as lab
 from mmplay.metrics import chance_accuracy
 from mmplay.train import history_rows
-from mmplay.ui.cards import chance_caption, untrained_note
+from mmplay.ui.cards import chance_caption, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import dominance as viz
@@ -73,8 +73,8 @@ def render(run: lab.DominanceRun) -> None:
     cards[3].metric("fused, A missing", f"{last['accuracy_without_a']:.1%}")
     ratio = last.get("grad_norm_ratio")
     cards[4].metric("mean ‖∇A‖ / ‖∇B‖", "—" if ratio is None else f"{ratio:.2f}", help="after the first step")
-    chance_caption(chance_accuracy(run.test.y), "Probe and fused: test accuracy. ")
-    untrained_note(run.trainer.steps_done, "How far each encoder falls behind training it alone shows")
+    pending = untrained(run.trainer.steps_done, "How far each encoder falls behind training it alone shows")
+    chance_caption(chance_accuracy(run.test.y), "Probe and fused: test accuracy. ", pending)
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["probes"], key="dominance.chart.probes")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from mmplay.labs import experts as lab
 from mmplay.train import history_rows
-from mmplay.ui.cards import untrained_note
+from mmplay.ui.cards import note, untrained
 from mmplay.ui.expert_sliders import PARAM, expert_sliders, start_from_link
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
@@ -101,15 +101,17 @@ def figures(run: lab.ExpertsRun, detail: bool = True) -> dict:
 
 def render(run: lab.ExpertsRun) -> None:
     now = lab.scores(run, config)
-    st.markdown(f"**At bias {config.bias * lab.MAX_BIAS:.1f} units** (sensor B reads that much too heavy):")
+    st.markdown(
+        f"**At bias {config.bias * lab.MAX_BIAS:.1f} units** (sensor B reads that much too heavy): the share of "
+        "true weights inside each 90 % interval (calibrated: 90 %)"
+    )
     cards = st.columns(4)
     for card, method in zip(cards, lab.METHODS):
         card.metric(
             viz.METHOD_LABELS[method], f"{now['coverage_90'][method]:.1%}", help="coverage of the 90 % interval"
         )
         card.caption(f"NLL {now['nll'][method]:.2f} · width {now['width'][method]:.2f}")
-    st.caption("Coverage: the share of true weights inside the 90 % interval; a calibrated method reads 90 %.")
-    untrained_note(run.trainer.steps_done, "Which fusion stays calibrated as B's bias grows shows")
+    note(untrained(run.trainer.steps_done, "Which fusion stays calibrated as B's bias grows shows"))
     playing = page.playing()
     figs = figures(run, detail=not playing)
     if playing:

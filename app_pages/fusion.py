@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mmplay.labs import fusion as lab
-from mmplay.ui.cards import chance_caption, untrained_note
+from mmplay.ui.cards import chance_caption, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import fusion as viz
@@ -45,8 +45,8 @@ def render(run: lab.LogitRun) -> None:
     cards[1].metric("… without the prior correction", f"{m['logits.mae_vs_bayes_uncorrected']:.4f}")
     cards[2].metric("ECE of the corrected sum", f"{m['ece.sum_corrected']:.4f}")
     cards[3].metric("accuracy of the corrected sum", f"{m['accuracy.sum_corrected']:.1%}")
-    chance_caption(m["chance.accuracy"])
-    untrained_note(run.trainer.steps_done, "How close the summed logits come to the exact Bayes posterior shows")
+    pending = untrained(run.trainer.steps_done, "How close the summed logits come to the exact Bayes posterior shows")
+    chance_caption(m["chance.accuracy"], after=pending)
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["posterior"], key="fusion.posterior")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from mmplay.labs import gating as lab
 from mmplay.metrics import chance_accuracy
-from mmplay.ui.cards import accuracy_cards, untrained_note
+from mmplay.ui.cards import accuracy_cards, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import robust as viz
@@ -69,8 +69,9 @@ def figures(run: lab.GatingRun, detail: bool = True) -> dict:
 
 def render(run: lab.GatingRun) -> None:
     now = lab.evaluate_at(run, config)
-    accuracy_cards(now, viz.GATE_LABELS, chance_accuracy(run.test.y), "Test accuracy. ")
-    if not untrained_note(run.trainer.steps_done, "Whether naive fusion falls below the best single modality shows"):
+    pending = untrained(run.trainer.steps_done, "Whether naive fusion falls below the best single modality shows")
+    accuracy_cards(now, viz.GATE_LABELS, chance_accuracy(run.test.y), "Test accuracy. ", pending)
+    if not pending:
         best = max(now["a_only"], now["b_only"])
         verdict = "below" if now["naive"] < best else "not below"
         st.caption(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmplay.labs import missing as lab
 from mmplay.metrics import chance_accuracy
-from mmplay.ui.cards import accuracy_cards, untrained_note
+from mmplay.ui.cards import accuracy_cards, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import robust as viz
@@ -50,10 +50,9 @@ def figures(run: lab.MissingRun, sweeps: tuple[str, ...] = ("a", "b", "either"))
 
 def render(run: lab.MissingRun) -> None:
     now = lab.accuracies(run, config.rate, config.missing)
-    accuracy_cards(
-        now, viz.MISSING_LABELS, chance_accuracy(run.test.y), f"Test accuracy at missing rate {config.rate:.2f}. "
-    )
-    untrained_note(run.trainer.steps_done, "How each strategy copes with a missing modality shows")
+    pending = untrained(run.trainer.steps_done, "How each strategy copes with a missing modality shows")
+    before = f"Test accuracy at missing rate {config.rate:.2f}. "
+    accuracy_cards(now, viz.MISSING_LABELS, chance_accuracy(run.test.y), before, pending)
     sweeps = (config.missing,) if page.playing() else ("a", "b", "either")
     figs = figures(run, sweeps)
     row = st.columns(3)

@@ -14,22 +14,30 @@ def percent(value: float) -> str:
     return f"{value:.1%}" if value == 0 or abs(value) >= 0.001 else f"{value * 100:.2g}%"
 
 
-def accuracy_cards(values: Mapping[str, float], labels: Mapping[str, str], chance: float, what: str = "") -> None:
+def untrained(steps_done: int, what: str) -> str:
+    """Before any training step, the sentence that says ``what`` appears once trained; after, ``""`` (so a page
+    draws its verdict only when this is empty)."""
+    return "" if steps_done else f"{PRESS_PLAY} {what} once the models have trained."
+
+
+def accuracy_cards(
+    values: Mapping[str, float], labels: Mapping[str, str], chance: float, before: str = "", after: str = ""
+) -> None:
     """One card per ``labels`` entry ({key: label}) showing ``values[key]`` as a percentage, then one line with
-    the chance level (the accuracy of always answering the most common class)."""
+    the chance level (see :func:`chance_caption`)."""
     for card, (key, label) in zip(st.columns(len(labels)), labels.items()):
         card.metric(label, percent(values[key]))
-    chance_caption(chance, what)
+    chance_caption(chance, before, after)
 
 
-def chance_caption(chance: float, what: str = "") -> None:
-    """One line: ``what`` then the chance level (the accuracy of always answering the most common class)."""
-    st.caption(f"{what}Chance level: **{percent(chance)}** (always answering the most common class).")
+def chance_caption(chance: float, before: str = "", after: str = "") -> None:
+    """One line: ``before``, the chance level (the accuracy of always answering the most common class),
+    ``after`` (e.g. :func:`untrained`'s sentence) — one element, so the page's first chart stays on screen."""
+    text = f"{before}Chance level: **{percent(chance)}** (always answering the most common class). {after}"
+    st.caption(text.strip())
 
 
-def untrained_note(steps_done: int, what: str) -> bool:
-    """Before any training step, say ``what`` will appear once trained and return True (draw no verdict)."""
-    if steps_done:
-        return False
-    st.caption(f"{PRESS_PLAY} {what} once the models have trained.")
-    return True
+def note(text: str) -> None:
+    """A caption, when there is something to say."""
+    if text:
+        st.caption(text)

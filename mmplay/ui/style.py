@@ -23,6 +23,7 @@ PROJECTOR_CSS = """
 }
 [data-testid="stMain"] h1 { font-size: 2rem; padding: 0.25rem 0 0.5rem 0; }
 [data-testid="stMain"] h2 { font-size: 1.5rem; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.7rem; }
 [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 2.1vw, 2.25rem); }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
 .stPlotlyChart :is(.xtick, .ytick, .g-xtitle, .g-ytitle, .legendtext, .cbaxis, .colorbar) text,

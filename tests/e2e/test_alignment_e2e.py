@@ -1,4 +1,5 @@
-"""In a real browser: upload two embedding files through the page and see the verdict."""
+"""In a real browser: upload two embedding files through the page (the preset's knobs turn off, saying why)
+and see the verdict."""
 
 import io
 
@@ -32,6 +33,9 @@ def test_upload_two_files_and_see_the_result(page, app_url):
     inputs.nth(0).set_input_files(str(paths[0]))
     inputs.nth(1).set_input_files(str(paths[1]))
     page.get_by_text("Using your files: 120 paired items").wait_for(timeout=120_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')  # the preset's knobs no longer apply, and say why
+    sidebar.get_by_text("your uploaded files replace the preset").first.wait_for(timeout=30_000)
+    assert sidebar.get_by_role("spinbutton", name="Items").is_disabled()
     page.get_by_text("Verdict: ⏳ press ▶ Play").wait_for(timeout=60_000)  # nothing concluded at step 0
     page.get_by_role("button", name="▶ Play").click()
     page.get_by_text("Verdict: ✅ a linear map suffices").wait_for(timeout=120_000)
