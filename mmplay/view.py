@@ -63,23 +63,24 @@ def parse_view(raw: Mapping[str, str], knobs: Collection[str]) -> tuple[View, li
         except ValueError as err:
             problems.append(f"{key}={raw[key]!r} ignored: {err}")
             flags[key] = False
-    step = None
-    if "step" in raw:
-        try:
-            step = int(coerce(raw["step"], int))
-        except ValueError as err:
-            problems.append(f"step={raw['step']!r} ignored: {err}")
-    speed = None
-    if "speed" in raw:
-        try:
-            speed = int(coerce(raw["speed"], int))
-        except ValueError as err:
-            problems.append(f"speed={raw['speed']!r} ignored: {err}")
-        if speed is not None and speed not in SPEEDS:
-            problems.append(f"speed={speed} ignored: steps per tick is one of {', '.join(map(str, SPEEDS))}")
-            speed = None
+    step = whole_number(raw, "step", problems)
+    speed = whole_number(raw, "speed", problems)
+    if speed is not None and speed not in SPEEDS:
+        problems.append(f"speed={speed} ignored: steps per tick is one of {', '.join(map(str, SPEEDS))}")
+        speed = None
     view = View(frozenset(hidden), flags["present"], flags["autoplay"], raw.get("lesson") or None, step, speed)
     return view, problems
+
+
+def whole_number(raw: Mapping[str, str], key: str, problems: list[str]) -> int | None:
+    """``raw[key]`` as an int; ``None`` when absent, or when not a whole number (then reported in ``problems``)."""
+    if key not in raw:
+        return None
+    try:
+        return int(coerce(raw[key], int))
+    except ValueError as err:
+        problems.append(f"{key}={raw[key]!r} ignored: {err}")
+        return None
 
 
 def view_to_strings(view: View) -> dict[str, str]:
