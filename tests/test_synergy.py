@@ -10,6 +10,7 @@ from mmplay.labs import synergy
 from mmplay.labs.headless import evaluate
 from mmplay.models.gate_heads import GateModelBank, lift
 from mmplay.models.gate_loss import bank_bce
+from mmplay.viz.synergy import CLASS_COLORS, PLANE_GREY, lifted_figure
 
 
 def test_unique_a_is_solved_by_a_alone():
@@ -60,3 +61,13 @@ def test_closed_form_bank_gradient_matches_autograd():
     assert (bank.views(closed)["W"][bank.mask == 0] == 0).all()  # a model never learns from an input it does not see
     bank_bce(bank, phi, y)
     assert torch.allclose(bank.theta.grad, 2 * auto, atol=1e-12)  # gradients accumulate, as backward() does
+
+
+def test_lifted_view_has_one_legend_entry_per_class_and_a_grey_plane():
+    points = np.array([[1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
+    fig = lifted_figure(points, np.array([0.0, 1.0, 1.0]), (0.0, 0.0, 1.0, 0.0))
+    classes = [t for t in fig.data if t.type == "scatter3d"]
+    assert [t.name for t in classes] == ["class 0", "class 1"]
+    assert [len(t.x) for t in classes] == [1, 2]
+    assert [t.marker.color for t in classes] == list(CLASS_COLORS)
+    assert fig.data[-1].colorscale[0][1] == PLANE_GREY  # a coloured plane tints the points behind it

@@ -187,7 +187,7 @@ def lifted_figure(
             }
         )
     scene = {
-        "legend": {"orientation": "h", "y": 0, "yanchor": "bottom"},
+        "legend": {"orientation": "h", "y": 0, "yanchor": "bottom", "itemsizing": "constant"},
         "scene": {"xaxis": axis_title("x (A)"), "yaxis": axis_title("y (B)"), "zaxis": axis_title("x·y")},
     }
     return figure(traces, layout(title="Lifted space: one plane separates XOR", height=420, extra=scene))
