@@ -70,6 +70,12 @@ def test_every_page_fits_a_projector(browser, app_url, width, height, theme):
             assert_no_exception(page)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"projector_{lab.slug}_{width}x{height}.png"))
+            if lab.slug == CATALOG[0].slug:  # with the sidebar's links and knobs before it, Play is one Tab away
+                page.keyboard.press("Tab")
+                focused = page.evaluate("document.activeElement.textContent")
+                if not focused.startswith("▶ Play"):
+                    problems.append(f"{lab.slug}: the first Tab stop is {focused!r}, not Play")
+                page.evaluate("document.activeElement.blur()")
             box = play.bounding_box()
             if box["y"] + box["height"] > height:
                 problems.append(f"{lab.slug}: Play ends at {box['y'] + box['height']:.0f} px (screen {height})")
