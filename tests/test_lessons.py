@@ -20,6 +20,13 @@ def test_at_least_three_lessons_of_five_to_ten_steps_each():
         assert all(step.question.endswith("?") or "?" in step.question for step in lesson.steps)
 
 
+def test_every_shipped_step_waits_for_the_class_to_predict():
+    """A step asks a question and the teacher presses Play after the class has answered: a step that trained
+    on open would show the answer before the question was read."""
+    for lesson in lessons().values():
+        assert not [n for n, step in enumerate(lesson.steps, start=1) if step.autoplay], lesson.name
+
+
 def test_lessons_follow_the_seed_texts_order_and_cover_every_lab():
     order = [lab.slug for lab in CATALOG]  # the catalog follows the seed: synergy … robustness
     pages = [step.page for lesson in lessons().values() for step in lesson.steps]

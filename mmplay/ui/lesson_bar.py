@@ -42,4 +42,6 @@ def lesson_bar(view: View) -> None:
                 step_link(lesson, number + 1, "**Next →**", view.present)
             else:
                 st.page_link("app_pages/home.py", label="Finish ✓")
-        st.markdown(f"🤔 **Ask the class:** {lesson.steps[number - 1].question}")
+        step = lesson.steps[number - 1]
+        then = "" if step.autoplay else " Let everyone answer, then press **▶ Play** (Space)."
+        st.markdown(f"🤔 **Ask the class:** {step.question}{then}")
