@@ -8,6 +8,7 @@ import plotly.io
 import pytest
 
 from mmplay.viz.figure import SharedTemplateFigure, check, default_template, figure
+from mmplay.viz.style import log_axis
 
 
 def test_a_figure_serialises_as_the_validated_one():
@@ -33,3 +34,11 @@ def test_the_check_rejects_what_validation_would_change(trace):
     with pytest.raises(ValueError):
         check(SharedTemplateFigure(data=[trace], layout={"template": {}}, _validate=False))
     check(SharedTemplateFigure(data=[{"type": "scatter", "x": [1]}], layout={"template": {}}, _validate=False))
+
+
+def test_log_axes_label_powers_of_ten_or_whole_values_never_bare_digits():
+    assert log_axis([0.01, 3.0])["dtick"] == 1  # decades: 10⁻², 10⁻¹, 10⁰
+    within = log_axis([2.31, 2.62])  # one decade: Plotly's own ticks there are small "2, 3, 4" digits
+    step = float(within["dtick"][1:])
+    assert within["dtick"].startswith("L") and 0.31 / step <= 5 and step in (0.05, 0.1)
+    assert log_axis([]) == {"type": "log"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -48,9 +49,17 @@ def axis_title(text: str) -> Spec:
 
 
 def log_axis(values: Sequence[float]) -> Spec:
-    """A log axis for ``values`` labelled at powers of ten only (minor ticks are grid lines, not the bare "2, 5"
-    Plotly writes between decades); when the positive values span less than a decade, Plotly's own labels."""
+    """A log axis for ``values`` whose every label is a whole number at full size — never the small bare digits
+    ("2, 5", "2, 3, 4") Plotly writes between powers of ten. Over a decade or more: labels at powers of ten,
+    the rest grid lines. Within one decade: labels every ``step`` in value (``dtick = "L<step>"``), ``step``
+    the first of 1, 2, 5 × 10ᵏ that gives at most five of them."""
     positive = [v for v in values if v > 0]
-    if not positive or max(positive) < 10 * min(positive):
+    if not positive:
         return {"type": "log"}
-    return {"type": "log", "dtick": 1, "exponentformat": "power", "minor": {"dtick": "D1", "showgrid": True}}
+    lo, hi = min(positive), max(positive)
+    if hi >= 10 * lo:
+        return {"type": "log", "dtick": 1, "exponentformat": "power", "minor": {"dtick": "D1", "showgrid": True}}
+    span = max(hi - lo, hi * 1e-6)
+    exponent = math.floor(math.log10(span / 5))
+    step = next(m * 10**exponent for m in (1, 2, 5, 10) if span / (m * 10**exponent) <= 5)
+    return {"type": "log", "dtick": f"L{step:g}", "tick0": 0}

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.e2e
 SCREENS = [(1024, 768, "light"), (1280, 720, "dark")]
 MIN_CHART_PX = 13
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
+STEPPED = "() => /Step [1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)"
 MIN_TILE_PX = 160  # a synergy decision-boundary tile, readable from the back of a room
 
 CLIPPED = """() => {
@@ -89,6 +90,14 @@ def test_every_page_fits_a_projector(browser, app_url, width, height, theme):
                 tile = page.locator('[data-testid="stMain"] .js-plotly-plot image').first.bounding_box()["width"] / 3
                 if tile < MIN_TILE_PX:
                     problems.append(f"synergy: tiles {tile:.0f} px wide (want ≥ {MIN_TILE_PX})")
+            if theme == "light":  # once trained, charts hold other numbers (deltas, log ranges): read them again
+                page.get_by_role("button", name="⏭ Step").click()
+                page.wait_for_function(STEPPED, timeout=120_000)
+                wait_for_app(page, timeout_ms=120_000)
+                page.wait_for_timeout(1500)
+                problems += [f"{lab.slug} (trained): cut {text!r}" for text in page.evaluate(CLIPPED)]
+                faint = page.evaluate(CHART_TEXT, [MIN_CHART_PX, MIN_CONTRAST])
+                problems += [f"{lab.slug} (trained): chart text {text}" for text in faint]
     finally:
         context.close()
     assert not problems, "\n".join(problems)
