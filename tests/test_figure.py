@@ -8,7 +8,7 @@ import plotly.io
 import pytest
 
 from mmplay.viz.figure import SharedTemplateFigure, check, default_template, figure
-from mmplay.viz.style import log_axis
+from mmplay.viz.style import TITLE_CHARS, log_axis, wrapped_title
 
 
 def test_a_figure_serialises_as_the_validated_one():
@@ -42,3 +42,11 @@ def test_log_axes_label_powers_of_ten_or_whole_values_never_bare_digits():
     step = float(within["dtick"][1:])
     assert within["dtick"].startswith("L") and 0.31 / step <= 5 and step in (0.05, 0.1)
     assert log_axis([]) == {"type": "log"}
+
+
+def test_chart_titles_wrap_in_as_few_balanced_lines_as_they_need():
+    assert wrapped_title("Gate open rate") == ("Gate open rate", 1)
+    assert wrapped_title("Accuracy vs corruption of B") == ("Accuracy vs<br>corruption of B", 2)  # no lone "B"
+    long = "What each encoder learned (linear probe) vs training it alone"
+    text, count = wrapped_title(long)
+    assert count == 3 and all(len(line) <= TITLE_CHARS for line in text.split("<br>"))

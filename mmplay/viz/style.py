@@ -19,8 +19,16 @@ TITLE_PX = 14
 
 
 def wrapped_title(title: str) -> tuple[str, int]:
-    """``title`` broken into lines of at most :data:`TITLE_CHARS` (joined by ``<br>``) and the line count."""
-    lines = textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False) or [""]
+    """``title`` in as few lines of at most :data:`TITLE_CHARS` as it needs, balanced: the narrowest width that
+    still gives that many lines ("Accuracy vs / corruption of B", not "Accuracy vs corruption of / B"); the
+    lines joined by ``<br>``, and their count."""
+    fewest = len(textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False)) or 1
+    width = next(
+        w
+        for w in range(max(1, len(title) // fewest), TITLE_CHARS + 1)
+        if len(textwrap.wrap(title, w, break_on_hyphens=False)) <= fewest
+    )
+    lines = textwrap.wrap(title, width, break_on_hyphens=False) or [""]
     return "<br>".join(lines), len(lines)
 
 
