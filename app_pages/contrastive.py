@@ -76,7 +76,7 @@ def figures(run: lab.ContrastiveRun) -> dict:
 
 def render(run: lab.ContrastiveRun) -> None:
     now, first = run.trainer.history[-1].metrics, run.trainer.history[0].metrics
-    chance = lab.metrics(run, config)
+    levels = lab.metrics(run, config)  # its chance.recall_at_k: k / held-out pairs
     cards = st.columns(4)
     for card, key in zip(cards[:2], ("a_to_b", "b_to_a")):
         gain = now[f"recall_at_1.{key}"] - first[f"recall_at_1.{key}"]
@@ -89,8 +89,8 @@ def render(run: lab.ContrastiveRun) -> None:
     cards[3].metric("temperature τ", f"{now['temperature']:.3f}")
     st.caption(
         f"Recall@k: the true partner is among the k nearest of {len(run.test.concept):,} held-out items. "
-        f"Chance level: **{percent(chance['chance.recall_at_1'])}** at k = 1, "
-        f"**{percent(chance['chance.recall_at_5'])}** at k = 5 (k random picks). "
+        f"Chance level: **{percent(levels['chance.recall_at_1'])}** at k = 1, "
+        f"**{percent(levels['chance.recall_at_5'])}** at k = 5 (k random picks). "
         + untrained(run.trainer.steps_done, "Matched pairs pulling together in the embedding shows")
     )
     figs = figures(run)
