@@ -26,7 +26,7 @@ PROJECTOR_CSS = """
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.7rem; }
 [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 2.1vw, 2.25rem); }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
-.stPlotlyChart :is(.xtick, .ytick, .g-xtitle, .g-ytitle, .legendtext, .cbaxis, .colorbar) text,
+.stPlotlyChart :is(.xtick, .ytick, .g-xtitle, .g-ytitle, .cbaxis, .colorbar) text,
 .stPlotlyChart .legendtext { fill: currentColor !important; }
 .stPlotlyChart .annotation-text[style*="fill: rgb(128, 132, 149)"] { fill: currentColor !important; }
 """
