@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run test lint format bench claims classroom clean
+.PHONY: run test lint format bench claims classroom clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,14 @@ classroom: $(STAMP)
 
 claims: $(STAMP)
 	$(PY) -m mmplay claims all --seeds 0-19 --json
+
+LOCALES := mmplay/locale
+MESSAGES_POT := $(VENV)/mmplay.pot
+
+# Translations: extract every _() / N_() / L_() string and lesson text (babel.cfg), merge new ones into each
+# catalog as empty entries (no fuzzy guesses), compile the .mo files that `make run` reads (committed).
+messages: $(DEV_STAMP)
+	PYTHONPATH=. $(VENV)/bin/pybabel -q extract -F babel.cfg --no-default-keywords -k _ -k N_ -k L_ \
+		--no-wrap --sort-by-file --project mmplay -o $(MESSAGES_POT) .
+	$(VENV)/bin/pybabel -q update -i $(MESSAGES_POT) -d $(LOCALES) -D mmplay --no-wrap --no-fuzzy-matching
+	$(VENV)/bin/pybabel -q compile -d $(LOCALES) -D mmplay --statistics

@@ -5,20 +5,24 @@
 import pandas  # noqa: F401
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs import CATALOG
+from mmplay.ui.language import choose_language, language_switch
 from mmplay.ui.runtime import device_badge, freeze_after_first_view, restarted_notice, start_warm_up, worker_badge
 
+choose_language()
 presenting = st.query_params.get("present") in ("1", "true") or "sidebar" in st.query_params.get("hide", "")
 st.set_page_config(
-    page_title="mmplay — multimodal learning playground",
+    page_title=_("mmplay — multimodal learning playground"),
     page_icon="🎛️",
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
 
-home = st.Page("app_pages/home.py", title="Home", icon="🏠", default=True)
-labs = [st.Page(f"app_pages/{lab.slug}.py", title=lab.title, icon=lab.icon, url_path=lab.slug) for lab in CATALOG]
-navigation = st.navigation({"mmplay": [home], "Labs": labs})
+home = st.Page("app_pages/home.py", title=_("Home"), icon="🏠", default=True)
+labs = [st.Page(f"app_pages/{lab.slug}.py", title=str(lab.title), icon=lab.icon, url_path=lab.slug) for lab in CATALOG]
+navigation = st.navigation({"mmplay": [home], _("Labs"): labs})
+language_switch()
 restarted_notice()
 navigation.run()
 device_badge()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
 from mmplay.ui.cards import percent, untrained
@@ -13,30 +14,30 @@ from mmplay.viz.common import line_chart
 
 page = LabPage.open(
     "contrastive",
-    "Contrastive alignment: one space for two modalities",
-    "InfoNCE pulls each item's two views together — and makes a handful of labels go a long way.",
-    "Objective & data",
+    _("Contrastive alignment: one space for two modalities"),
+    _("InfoNCE pulls each item's two views together — and makes a handful of labels go a long way."),
+    _("Objective & data"),
     {
-        "preset": "Data",
-        "loss": "Loss",
-        "temperature": "Temperature τ",
-        "learn_temperature": "Learn τ",
-        "margin": "Triplet margin",
-        "mining": "Negative mining",
-        "batch": "Batch size",
-        "emb_dim": "Embedding width",
-        "lr": "Learning rate",
-        "concepts": "Concepts K",
-        "noise": "Sensor noise",
-        "gain": "Sensor nonlinearity",
-        "nuisance": "Private nuisance",
-        "seed": "Seed",
+        "preset": _("Data"),
+        "loss": _("Loss"),
+        "temperature": _("Temperature τ"),
+        "learn_temperature": _("Learn τ"),
+        "margin": _("Triplet margin"),
+        "mining": _("Negative mining"),
+        "batch": _("Batch size"),
+        "emb_dim": _("Embedding width"),
+        "lr": _("Learning rate"),
+        "concepts": _("Concepts K"),
+        "noise": _("Sensor noise"),
+        "gain": _("Sensor nonlinearity"),
+        "nuisance": _("Private nuisance"),
+        "seed": _("Seed"),
     },
 )
 start_umap_warm_up()
 config, state = page.config, page.state
-options = {"yes": "a probe trained on A's embeddings will classify B's"}
-prediction = page.predict("contrastive.predict", "after training, will the two modalities share one space?", options)
+options = {"yes": _("a probe trained on A's embeddings will classify B's")}
+prediction = page.predict("contrastive.predict", _("after training, will the two modalities share one space?"), options)
 
 
 def figures(run: lab.ContrastiveRun) -> dict:
@@ -48,25 +49,28 @@ def figures(run: lab.ContrastiveRun) -> dict:
         "recall": line_chart(
             steps,
             {"A → B": [r["recall_at_1.a_to_b"] for r in rows], "B → A": [r["recall_at_1.b_to_a"] for r in rows]},
-            title="Retrieval recall@1 on 1,000 held-out pairs",
-            x_title="step",
-            y_title="recall@1",
+            title=_("Retrieval recall@1 on {pairs:,} held-out pairs", pairs=len(run.test.concept)),
+            x_title=_("step"),
+            y_title=_("recall@1"),
             markers=False,
         ),
         "loss": line_chart(
             [r["step"] for r in loss_rows],
-            {config.loss: [r[loss_key] for r in loss_rows]} if loss_key else {},
-            title="Training loss",
-            x_title="step",
-            y_title="loss",
+            {_(lab.LOSS_NAMES[config.loss]): [r[loss_key] for r in loss_rows]} if loss_key else {},
+            title=_("Training loss"),
+            x_title=_("step"),
+            y_title=_("loss"),
             markers=False,
         ),
         "au": line_chart(
             steps,
-            {"alignment (↓)": [r["alignment"] for r in rows], "uniformity (↓)": [r["uniformity"] for r in rows]},
-            title="Wang & Isola: alignment and uniformity",
-            x_title="step",
-            y_title="value",
+            {
+                _("alignment (↓)"): [r["alignment"] for r in rows],
+                _("uniformity (↓)"): [r["uniformity"] for r in rows],
+            },
+            title=_("Wang & Isola: alignment and uniformity"),
+            x_title=_("step"),
+            y_title=_("value"),
             markers=False,
         ),
         "embedding": viz.embedding_figure(lab.joint_embedding(run)),
@@ -81,18 +85,21 @@ def render(run: lab.ContrastiveRun) -> None:
     for card, key in zip(cards[:2], ("a_to_b", "b_to_a")):
         gain = now[f"recall_at_1.{key}"] - first[f"recall_at_1.{key}"]
         card.metric(
-            f"recall@1 {key.replace('_to_', ' → ').upper()}",
+            _("recall@1 {direction}", direction=key.replace("_to_", " → ").upper()),
             percent(now[f"recall_at_1.{key}"]),
-            f"{gain:+.1%} since step 0" if run.trainer.steps_done else None,
+            _("{gain:+.1%} since step 0", gain=gain) if run.trainer.steps_done else None,
         )
-    cards[2].metric("recall@5 A → B", percent(now["recall_at_5.a_to_b"]))
-    cards[3].metric("temperature τ", f"{now['temperature']:.3f}")
-    st.caption(
-        f"Recall@k: the true partner is among the k nearest of {len(run.test.concept):,} held-out items. "
-        f"Chance level: **{percent(levels['chance.recall_at_1'])}** at k = 1, "
-        f"**{percent(levels['chance.recall_at_5'])}** at k = 5 (k random picks). "
-        + untrained(run.trainer.steps_done, "Matched pairs pulling together in the embedding shows")
+    cards[2].metric(_("recall@5 {direction}", direction="A → B"), percent(now["recall_at_5.a_to_b"]))
+    cards[3].metric(_("temperature τ"), f"{now['temperature']:.3f}")
+    chance = _(
+        "Recall@k: the true partner is among the k nearest of {items:,} held-out items. "
+        "Chance level: **{chance_1}** at k = 1, **{chance_5}** at k = 5 (k random picks).",
+        items=len(run.test.concept),
+        chance_1=percent(levels["chance.recall_at_1"]),
+        chance_5=percent(levels["chance.recall_at_5"]),
     )
+    pending = untrained(run.trainer.steps_done, _("Matched pairs pulling together in the embedding shows"))
+    st.caption(f"{chance} {pending}".strip())
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["embedding"], key="contrastive.chart.embedding")
@@ -104,16 +111,18 @@ def render(run: lab.ContrastiveRun) -> None:
 
 page.train(render)
 
-if st.button("Show the joint embedding in UMAP (a second or two)", key="contrastive.umap"):
-    with st.spinner("Running UMAP…"):
+if st.button(_("Show the joint embedding in UMAP (a second or two)"), key="contrastive.umap"):
+    with st.spinner(_("Running UMAP…")):
         st.plotly_chart(
             viz.embedding_figure(lab.joint_embedding(state.run, method="umap"), "UMAP"), key="contrastive.chart.umap"
         )
 
-st.subheader("Label efficiency: how far do a few labels go?")
+st.subheader(_("Label efficiency: how far do a few labels go?"))
 st.caption(
-    "Linear probes on modality A with n labels per concept, averaged over 5 random draws of the labelled items "
-    "(error bars: one std). Uses the encoders as they are now — train first."
+    _(
+        "Linear probes on modality A with n labels per concept, averaged over 5 random draws of the labelled items "
+        "(error bars: one std). Uses the encoders as they are now — train first."
+    )
 )
 result = page.extra("probes")
 if result is not None:
@@ -121,9 +130,10 @@ if result is not None:
     transfer = result["transfer"]
     st.plotly_chart(viz.efficiency_figure(result["table"], chance), key="contrastive.chart.efficiency")
     cols = st.columns(2)
-    cols[0].metric("cross-modal transfer, untrained", f"{transfer['untrained']:.1%}", help="probe on A, tested on B")
-    cols[1].metric("cross-modal transfer, trained", f"{transfer['trained']:.1%}", help="probe on A, tested on B")
-    st.caption(f"Computed at step {state.run.trainer.steps_done}. Chance = {chance:.0%}.")
+    probe_help = _("probe on A, tested on B")
+    cols[0].metric(_("cross-modal transfer, untrained"), f"{transfer['untrained']:.1%}", help=probe_help)
+    cols[1].metric(_("cross-modal transfer, trained"), f"{transfer['trained']:.1%}", help=probe_help)
+    st.caption(_("Computed at step {step}. Chance = {chance:.0%}.", step=state.run.trainer.steps_done, chance=chance))
     if prediction is not None:
         grade_prediction("contrastive.predict", prediction, {"yes"} if transfer["trained"] >= 0.8 else set(), options)
 page.export(figures)

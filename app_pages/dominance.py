@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs import dominance as lab
 from mmplay.metrics import chance_accuracy
 from mmplay.train import history_rows
@@ -13,25 +14,27 @@ from mmplay.viz.common import line_chart
 
 page = LabPage.open(
     "dominance",
-    "Dominance: the loud modality and the quiet one",
-    "When the easy modality fits first, the hard one's encoder starves; OGM-GE turns the loud one down.",
-    "Training & balance",
+    _("Dominance: the loud modality and the quiet one"),
+    _("When the easy modality fits first, the hard one's encoder starves; OGM-GE turns the loud one down."),
+    _("Training & balance"),
     {
-        "method": "Balancing method",
-        "alpha": "OGM α",
-        "modulation_start": "Modulate from step",
-        "modulation_stop": "Modulate until step",
-        "imbalance": "Imbalance (A's margin)",
-        "noise_b": "Noise on B",
-        "lr": "Learning rate",
-        "seed": "Seed",
+        "method": _("Balancing method"),
+        "alpha": _("OGM α"),
+        "modulation_start": _("Modulate from step"),
+        "modulation_stop": _("Modulate until step"),
+        "imbalance": _("Imbalance (A's margin)"),
+        "noise_b": _("Noise on B"),
+        "lr": _("Learning rate"),
+        "seed": _("Seed"),
     },
 )
 config = page.config
 ceiling = page.extra("ceiling") or {}
 STARVED = 0.05  # "starved": B's probe ends this far below B alone (the lab's claim)
-options = {"yes": f"B's encoder ends ≥ {STARVED:.0%} points below what B reaches alone"}
-prediction = page.predict("dominance.predict", f"with method **{config.method}**, will B's encoder starve?", options)
+options = {"yes": _("B's encoder ends ≥ {gap:.0%} points below what B reaches alone", gap=STARVED)}
+prediction = page.predict(
+    "dominance.predict", _("with method **{method}**, will B's encoder starve?", method=config.method), options
+)
 kept: dict = st.session_state.setdefault("dominance.kept", {})
 
 
@@ -45,10 +48,13 @@ def figures(run: lab.DominanceRun) -> dict:
         "ogm": viz.ogm_figure(run.trace),
         "fused": line_chart(
             steps,
-            {"fused": [r["fused_accuracy"] for r in rows], "fused, A missing": [r["accuracy_without_a"] for r in rows]},
-            title="Test accuracy",
-            x_title="step",
-            y_title="accuracy",
+            {
+                _("fused"): [r["fused_accuracy"] for r in rows],
+                _("fused, A missing"): [r["accuracy_without_a"] for r in rows],
+            },
+            title=_("Test accuracy"),
+            x_title=_("step"),
+            y_title=_("accuracy"),
             y_range=[0.4, 1.02],
         ),
     }
@@ -59,7 +65,13 @@ def keep(run: lab.DominanceRun) -> None:
     rows = history_rows(run.trainer.history)
     name = f"{config.method} α={config.alpha}" if config.method in lab.OGM else config.method
     kept[name] = ([r["step"] for r in rows], [r["probe_accuracy.b"] for r in rows])
-    st.toast(f"📌 Kept “{name}” ({run.trainer.steps_done} steps): its B probe stays on the chart as a dotted line.")
+    st.toast(
+        _(
+            "📌 Kept “{name}” ({steps} steps): its B probe stays on the chart as a dotted line.",
+            name=name,
+            steps=run.trainer.steps_done,
+        )
+    )
 
 
 def render(run: lab.DominanceRun) -> None:
@@ -67,21 +79,22 @@ def render(run: lab.DominanceRun) -> None:
     trained = run.trainer.steps_done > 0
     cards = st.columns(5)
     for card, u in zip(cards, ("a", "b")):
-        gap = f"{last[f'probe_accuracy.{u}'] - ceiling[u]:+.1%} vs alone" if ceiling and trained else None
-        card.metric(f"probe {u.upper()}", f"{last[f'probe_accuracy.{u}']:.1%}", gap)
-    cards[2].metric("fused accuracy", f"{last['fused_accuracy']:.1%}")
-    cards[3].metric("fused, A missing", f"{last['accuracy_without_a']:.1%}")
+        probe = last[f"probe_accuracy.{u}"]
+        gap = _("{gap:+.1%} vs alone", gap=probe - ceiling[u]) if ceiling and trained else None
+        card.metric(_("probe {modality}", modality=u.upper()), f"{probe:.1%}", gap)
+    cards[2].metric(_("fused accuracy"), f"{last['fused_accuracy']:.1%}")
+    cards[3].metric(_("fused, A missing"), f"{last['accuracy_without_a']:.1%}")
     ratio = last.get("grad_norm_ratio")
-    cards[4].metric("mean ‖∇A‖ / ‖∇B‖", "—" if ratio is None else f"{ratio:.2f}", help="after the first step")
-    pending = untrained(run.trainer.steps_done, "How far each encoder falls behind training it alone shows")
-    chance_caption(chance_accuracy(run.test.y), "Probe and fused: test accuracy. ", pending)
+    cards[4].metric(_("mean ‖∇A‖ / ‖∇B‖"), "—" if ratio is None else f"{ratio:.2f}", help=_("after the first step"))
+    pending = untrained(run.trainer.steps_done, _("How far each encoder falls behind training it alone shows"))
+    chance_caption(chance_accuracy(run.test.y), _("Probe and fused: test accuracy.") + " ", pending)
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["probes"], key="dominance.chart.probes")
     right.plotly_chart(figs["fused"], key="dominance.chart.fused")
     left.plotly_chart(figs["grads"], key="dominance.chart.grads")
     right.plotly_chart(figs["ogm"], key="dominance.chart.ogm")
-    st.button("📌 Keep this run for comparison", key="dominance.keep", on_click=keep, args=(run,))
+    st.button(_("📌 Keep this run for comparison"), key="dominance.keep", on_click=keep, args=(run,))
     if prediction is not None and run.trainer.steps_done >= 400 and ceiling:
         starved = last["probe_accuracy.b"] <= ceiling["b"] - STARVED
         grade_prediction("dominance.predict", prediction, {"yes"} if starved else set(), options)

@@ -4,6 +4,7 @@ import dataclasses
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs import experts as lab
 from mmplay.train import history_rows
 from mmplay.ui.cards import note, untrained
@@ -15,20 +16,22 @@ from mmplay.viz.common import line_chart
 
 page = LabPage.open(
     "experts",
-    "Product vs Mixture of Experts: sharpness vs calibration",
-    "PoE is sharper than every expert; MoE is at least as wide as the experts' average — wider than all of them "
-    "once their means disagree.",
-    "Sensors & experts",
+    _("Product vs Mixture of Experts: sharpness vs calibration"),
+    _(
+        "PoE is sharper than every expert; MoE is at least as wide as the experts' average — wider than all of them "
+        "once their means disagree."
+    ),
+    _("Sensors & experts"),
     {
-        "bias": "Sensor B bias (fraction of 4 units)",
-        "prior_correction": "Divide the prior out of PoE",
-        "moe_weights": "MoE weights",
-        "noise_a": "Sensor A noise σ",
-        "noise_b": "Sensor B noise σ",
-        "prior_std": "Weight spread (prior σ)",
-        "hidden": "Hidden units",
-        "lr": "Learning rate",
-        "seed": "Seed",
+        "bias": _("Sensor B bias (fraction of 4 units)"),
+        "prior_correction": _("Divide the prior out of PoE"),
+        "moe_weights": _("MoE weights"),
+        "noise_a": _("Sensor A noise σ"),
+        "noise_b": _("Sensor B noise σ"),
+        "prior_std": _("Weight spread (prior σ)"),
+        "hidden": _("Hidden units"),
+        "lr": _("Learning rate"),
+        "seed": _("Seed"),
     },
     page_keys=(PARAM,),
 )
@@ -45,36 +48,55 @@ def analytic_playground() -> None:
     left.plotly_chart(viz.densities_figure(result), key="experts.densities")
     with right:
         expert_vars = [s**2 for s in stds]
+        mean, variance = _("mean"), _("variance")
+        expert_names = [_("expert {number}", number=k + 1) for k in range(len(means))]
         st.markdown(
-            "| | mean | variance |\n|---|---|---|\n"
-            + "".join(f"| expert {k + 1} | {m:.2f} | {v:.3f} |\n" for k, (m, v) in enumerate(zip(means, expert_vars)))
+            f"| | {mean} | {variance} |\n|---|---|---|\n"
+            + "".join(f"| {name} | {m:.2f} | {v:.3f} |\n" for name, m, v in zip(expert_names, means, expert_vars))
             + f"| **PoE** | {result.poe[0]:.2f} | **{result.poe[1]:.3f}** |\n"
             + f"| **MoE** | {result.moe[0]:.2f} | **{result.moe[1]:.3f}** |\n"
         )
         st.caption(
-            f"MoE 90 % interval (exact mixture quantiles): [{result.moe_interval_90[0]:.2f}, "
-            f"{result.moe_interval_90[1]:.2f}]"
+            _(
+                "MoE 90 % interval (exact mixture quantiles): [{low:.2f}, {high:.2f}]",
+                low=result.moe_interval_90[0],
+                high=result.moe_interval_90[1],
+            )
         )
-        st.success(f"PoE variance {result.poe[1]:.3f} < smallest expert variance {min(expert_vars):.3f}.")
+        st.success(
+            _(
+                "PoE variance {poe:.3f} < smallest expert variance {smallest:.3f}.",
+                poe=result.poe[1],
+                smallest=min(expert_vars),
+            )
+        )
         average = result.moe_within
         spread = result.moe[1] - average
         st.info(
-            f"Law of total variance: MoE variance = Σπσ² + Σπ(μ−μ̄)² = {average:.3f} + {spread:.3f} = "
-            f"{result.moe[1]:.3f}. It is never below the experts' weighted average ({average:.3f}); "
-            "where it falls against the experts depends on how far their means disagree."
+            _(
+                "Law of total variance: MoE variance = Σπσ² + Σπ(μ−μ̄)² = {average:.3f} + {spread:.3f} = {moe:.3f}. "
+                "It is never below the experts' weighted average ({average:.3f}); where it falls against the "
+                "experts depends on how far their means disagree.",
+                average=average,
+                spread=spread,
+                moe=result.moe[1],
+            )
         )
         if result.moe[1] > max(expert_vars):
             st.warning(
-                f"The seed says MoE uncertainty lies *between* the experts. Here it is {result.moe[1]:.3f} — "
-                f"above the largest expert's {max(expert_vars):.3f}: the means disagree enough that Σπ(μ−μ̄)² "
-                "outweighs the gap."
+                _(
+                    "The seed says MoE uncertainty lies *between* the experts. Here it is {moe:.3f} — above the "
+                    "largest expert's {largest:.3f}: the means disagree enough that Σπ(μ−μ̄)² outweighs the gap.",
+                    moe=result.moe[1],
+                    largest=max(expert_vars),
+                )
             )
 
 
-options = {"poe": "PoE (product)", "moe": "MoE (mixture)"}
+options = {"poe": _("PoE (product)"), "moe": _("MoE (mixture)")}
 prediction = page.predict(
     "experts.predict",
-    "at the largest bias, which fusion still covers ≥ 80 % of true weights with its 90 % interval?",
+    _("at the largest bias, which fusion still covers ≥ 80 % of true weights with its 90 % interval?"),
     options,
 )
 
@@ -88,11 +110,12 @@ def figures(run: lab.ExpertsRun, detail: bool = True) -> dict:
         figs = viz.sweep_figures(sweep, biases)
         figs["pit"] = viz.pit_figure(lab.pit(run, config))
         figs["reliability"] = viz.reliability_figure(lab.NOMINAL_LEVELS, lab.reliability(run, config))
+    labels = viz.method_labels()
     figs["loss"] = line_chart(
         [r["step"] for r in rows],
-        {k: [r[f"loss.{k}"] for r in rows] for k in ("expert_a", "expert_b") if rows},
-        title="Training loss (Gaussian NLL)",
-        x_title="step",
+        {labels[k]: [r[f"loss.{k}"] for r in rows] for k in ("expert_a", "expert_b") if rows},
+        title=_("Training loss (Gaussian NLL)"),
+        x_title=_("step"),
         y_title="NLL",
         markers=False,
     )
@@ -102,21 +125,22 @@ def figures(run: lab.ExpertsRun, detail: bool = True) -> dict:
 def render(run: lab.ExpertsRun) -> None:
     now = lab.scores(run, config)
     st.markdown(
-        f"**At bias {config.bias * lab.MAX_BIAS:.1f} units** (sensor B reads that much too heavy): the share of "
-        "true weights inside each 90 % interval (calibrated: 90 %)"
-    )
-    cards = st.columns(4)
-    for card, method in zip(cards, lab.METHODS):
-        card.metric(
-            viz.METHOD_LABELS[method], f"{now['coverage_90'][method]:.1%}", help="coverage of the 90 % interval"
+        _(
+            "**At bias {bias:.1f} units** (sensor B reads that much too heavy): the share of true weights inside "
+            "each 90 % interval (calibrated: 90 %)",
+            bias=config.bias * lab.MAX_BIAS,
         )
-        card.caption(f"NLL {now['nll'][method]:.2f} · width {now['width'][method]:.2f}")
-    note(untrained(run.trainer.steps_done, "Which fusion stays calibrated as B's bias grows shows"))
+    )
+    cards, labels = st.columns(4), viz.method_labels()
+    for card, method in zip(cards, lab.METHODS):
+        card.metric(labels[method], f"{now['coverage_90'][method]:.1%}", help=_("coverage of the 90 % interval"))
+        card.caption(_("NLL {nll:.2f} · width {width:.2f}", nll=now["nll"][method], width=now["width"][method]))
+    note(untrained(run.trainer.steps_done, _("Which fusion stays calibrated as B's bias grows shows")))
     playing = page.playing()
     figs = figures(run, detail=not playing)
     if playing:
         st.plotly_chart(figs["loss"], key="experts.loss")
-        st.caption("The bias sweep, the PIT histogram and the reliability diagram appear when you pause.")
+        st.caption(_("The bias sweep, the PIT histogram and the reliability diagram appear when you pause."))
         return
     row1 = st.columns(3)
     for col, name in zip(row1, ("coverage", "nll", "width")):
@@ -131,6 +155,6 @@ def render(run: lab.ExpertsRun) -> None:
 
 
 page.train(render)
-st.header("Behind it: two to four Gaussian experts, in closed form")
+st.header(_("Behind it: two to four Gaussian experts, in closed form"))
 analytic_playground()
 page.export(figures)

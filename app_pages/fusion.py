@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs import fusion as lab
 from mmplay.ui.cards import chance_caption, untrained
 from mmplay.ui.lab_page import LabPage
@@ -10,24 +11,26 @@ from mmplay.viz import fusion as viz
 
 page = LabPage.open(
     "fusion",
-    "Fusion: adding logits, and attention vs concatenation",
-    "Under conditional independence, ℓA + ℓB − logit π is the Bayes posterior; attention scales with length.",
-    "Part 1 · two Gaussian modalities",
+    _("Fusion: adding logits, and attention vs concatenation"),
+    _("Under conditional independence, ℓA + ℓB − logit π is the Bayes posterior; attention scales with length."),
+    _("Part 1 · two Gaussian modalities"),
     {
-        "rho": "Noise correlation ρ",
-        "prior": "Prior π = P(y=1)",
-        "separation": "Class separation",
-        "dim": "Features per modality",
-        "lr": "Learning rate",
-        "seed": "Seed",
+        "rho": _("Noise correlation ρ"),
+        "prior": _("Prior π = P(y=1)"),
+        "separation": _("Class separation"),
+        "dim": _("Features per modality"),
+        "lr": _("Learning rate"),
+        "seed": _("Seed"),
     },
 )
 config = page.config
 
-st.header("Part 1 · Evidence adds in log-odds")
-options = {"sum_corrected": "ℓA + ℓB − logit π", "joint": "LR on [xA, xB]"}
+st.header(_("Part 1 · Evidence adds in log-odds"))
+options = {"sum_corrected": "ℓA + ℓB − logit π", "joint": _("LR on [xA, xB]")}
 prediction = page.predict(
-    "fusion.predict", f"at ρ = {config.rho:.2f}, which fused predictor will be calibrated (ECE < 0.02)?", options
+    "fusion.predict",
+    _("at ρ = {rho:.2f}, which fused predictor will be calibrated (ECE < 0.02)?", rho=config.rho),
+    options,
 )
 
 
@@ -41,21 +44,24 @@ def figures(run: lab.LogitRun) -> dict:
 def render(run: lab.LogitRun) -> None:
     m = lab.logit_metrics(run)
     cards = st.columns(4)
-    cards[0].metric("mean |p_fused − p_Bayes|", f"{m['logits.mae_vs_bayes']:.4f}", help="prior-corrected sum")
-    cards[1].metric("… without the prior correction", f"{m['logits.mae_vs_bayes_uncorrected']:.4f}")
-    cards[2].metric("ECE of the corrected sum", f"{m['ece.sum_corrected']:.4f}")
-    cards[3].metric("accuracy of the corrected sum", f"{m['accuracy.sum_corrected']:.1%}")
-    pending = untrained(run.trainer.steps_done, "How close the summed logits come to the exact Bayes posterior shows")
+    cards[0].metric(_("mean |p_fused − p_Bayes|"), f"{m['logits.mae_vs_bayes']:.4f}", help=_("prior-corrected sum"))
+    cards[1].metric(_("… without the prior correction"), f"{m['logits.mae_vs_bayes_uncorrected']:.4f}")
+    cards[2].metric(_("ECE of the corrected sum"), f"{m['ece.sum_corrected']:.4f}")
+    cards[3].metric(_("accuracy of the corrected sum"), f"{m['accuracy.sum_corrected']:.1%}")
+    pending = untrained(
+        run.trainer.steps_done, _("How close the summed logits come to the exact Bayes posterior shows")
+    )
     chance_caption(m["chance.accuracy"], after=pending)
     figs = figures(run)
     left, right = st.columns(2)
     left.plotly_chart(figs["posterior"], key="fusion.posterior")
     right.plotly_chart(figs["reliability"], key="fusion.reliability")
+    predictor, accuracy = _("predictor"), _("accuracy")
     st.markdown(
-        "| predictor | accuracy | ECE | NLL |\n|---|---|---|---|\n"
+        f"| {predictor} | {accuracy} | ECE | NLL |\n|---|---|---|---|\n"
         + "".join(
             f"| {label} | {m[f'accuracy.{k}']:.1%} | {m[f'ece.{k}']:.4f} | {m[f'nll.{k}']:.4f} |\n"
-            for k, label in viz.PREDICTOR_LABELS.items()
+            for k, label in viz.predictor_labels().items()
         )
     )
     if prediction is not None and run.trainer.steps_done > 0:
@@ -64,25 +70,34 @@ def render(run: lab.LogitRun) -> None:
 
 page.train(render)
 
-st.header("Part 2 · Attention vs concatenation on sequences")
+st.header(_("Part 2 · Attention vs concatenation on sequences"))
 st.markdown(
-    "A *video* of T frames and a *question* naming one frame; the answer is that frame's attribute (4 classes). "
-    "Each model gets the same budget: "
-    f"{config.seq_steps} steps of Adam, batch 128, {config.seq_train} training sequences per length."
+    _(
+        "A *video* of T frames and a *question* naming one frame; the answer is that frame's attribute (4 classes). "
+        "Each model gets the same budget: {steps} steps of Adam, batch 128, {sequences} training sequences per "
+        "length.",
+        steps=config.seq_steps,
+        sequences=config.seq_train,
+    )
 )
 sweep = page.extra("sweep")
 if sweep is not None:
     longest = sweep[str(lab.LENGTHS[-1])]
     cols = st.columns(3)
+    labels = viz.seq_labels()
     for col, name in zip(cols, lab.SEQ_MODELS):
         col.metric(
-            f"{viz.SEQ_LABELS[name]} @ T = {lab.LENGTHS[-1]}",
+            f"{labels[name]} @ T = {lab.LENGTHS[-1]}",
             f"{longest['accuracy'][name]:.1%}",
-            help=f"{longest['params'][name]:,} parameters",
+            help=_("{count:,} parameters", count=longest["params"][name]),
         )
     chance_caption(
         longest["chance"],
-        f"Attention peak on the relevant frame at T = {lab.LENGTHS[-1]}: {longest['attention_peak_hit']:.1%}. ",
+        _(
+            "Attention peak on the relevant frame at T = {length}: {hit:.1%}. ",
+            length=lab.LENGTHS[-1],
+            hit=longest["attention_peak_hit"],
+        ),
     )
     figs = viz.sweep_figures(sweep)
     row = st.columns(3)

@@ -4,6 +4,7 @@ import dataclasses
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs import gating as lab
 from mmplay.metrics import chance_accuracy
 from mmplay.ui.cards import accuracy_cards, untrained
@@ -14,23 +15,26 @@ from mmplay.viz.common import line_chart
 
 page = LabPage.open(
     "gating",
-    "Gating: when not to fuse",
-    "A corrupted modality drags naive fusion below the clean one alone; a gate that checks disagreement "
-    "and typicality does not.",
-    "Corruption & gate",
+    _("Gating: when not to fuse"),
+    _(
+        "A corrupted modality drags naive fusion below the clean one alone; a gate that checks disagreement "
+        "and typicality does not."
+    ),
+    _("Corruption & gate"),
     {
-        "corruption": "Corruption of B at test time",
-        "kind": "Kind of corruption",
-        "tau": "Gate threshold τ",
-        "noise": "Clean noise",
-        "lr": "Learning rate",
-        "seed": "Seed",
+        "corruption": _("Corruption of B at test time"),
+        "kind": _("Kind of corruption"),
+        "tau": _("Gate threshold τ"),
+        "noise": _("Clean noise"),
+        "lr": _("Learning rate"),
+        "seed": _("Seed"),
     },
 )
 config = page.config
-options = {k: viz.GATE_LABELS[k] for k in ("naive", "rule_gate", "learned_gate", "entropy_gate")}
+labels = viz.gate_labels()
+options = {k: labels[k] for k in ("naive", "rule_gate", "learned_gate", "entropy_gate")}
 prediction = page.predict(
-    "gating.predict", "at the strongest noise on B, which of these stay within one point of A alone?", options
+    "gating.predict", _("at the strongest noise on B, which of these stay within one point of A alone?"), options
 )
 
 
@@ -40,16 +44,16 @@ def figures(run: lab.GatingRun, detail: bool = True) -> dict:
         "curves": viz.accuracy_curves(
             lab.LEVELS,
             sweep,
-            viz.GATE_LABELS,
-            title="Accuracy vs corruption of B",
-            x_title="corruption level (1 = noise std 8)",
+            viz.gate_labels(),
+            title=_("Accuracy vs corruption of B"),
+            x_title=_("corruption level (1 = noise std 8)"),
         ),
         "open": line_chart(
             lab.LEVELS,
-            {"rule gate: fusion open": sweep["open_rate"]},
-            title="Gate open rate",
-            x_title="corruption level",
-            y_title="fraction fused",
+            {_("rule gate: fusion open"): sweep["open_rate"]},
+            title=_("Gate open rate"),
+            x_title=_("corruption level"),
+            y_title=_("fraction fused"),
             y_range=[0, 1.02],
         ),
     }
@@ -58,10 +62,10 @@ def figures(run: lab.GatingRun, detail: bool = True) -> dict:
         figs["js"] = viz.disagreement_histogram(lab.disagreement(run, config), config.tau)
         figs["tau"] = line_chart(
             tradeoff["tau"],
-            {"clean": tradeoff["clean"], "strongest corruption": tradeoff["corrupted"]},
-            title="τ's trade-off (rule gate)",
+            {_("clean"): tradeoff["clean"], _("strongest corruption"): tradeoff["corrupted"]},
+            title=_("τ's trade-off (rule gate)"),
             x_title="τ",
-            y_title="accuracy",
+            y_title=_("accuracy"),
             y_range=[0, 1.02],
         )
     return figs
@@ -69,22 +73,36 @@ def figures(run: lab.GatingRun, detail: bool = True) -> dict:
 
 def render(run: lab.GatingRun) -> None:
     now = lab.evaluate_at(run, config)
-    pending = untrained(run.trainer.steps_done, "Whether naive fusion falls below the best single modality shows")
-    accuracy_cards(now, viz.GATE_LABELS, chance_accuracy(run.test.y), "Test accuracy. ", pending)
+    pending = untrained(run.trainer.steps_done, _("Whether naive fusion falls below the best single modality shows"))
+    accuracy_cards(now, viz.gate_labels(), chance_accuracy(run.test.y), _("Test accuracy.") + " ", pending)
     if not pending:
         best = max(now["a_only"], now["b_only"])
-        verdict = "below" if now["naive"] < best else "not below"
-        st.caption(
-            f"At corruption {config.corruption:.2f} ({config.kind}): naive fusion is {verdict} the best single "
-            f"modality ({now['naive']:.1%} vs {best:.1%})."
-        )
+        values = {
+            "level": config.corruption,
+            "kind": _(lab.KIND_NAMES[config.kind]),
+            "naive": now["naive"],
+            "best": best,
+        }
+        if now["naive"] < best:
+            verdict = _(
+                "At corruption {level:.2f} ({kind}): naive fusion is below the best single modality "
+                "({naive:.1%} vs {best:.1%}).",
+                **values,
+            )
+        else:
+            verdict = _(
+                "At corruption {level:.2f} ({kind}): naive fusion is not below the best single modality "
+                "({naive:.1%} vs {best:.1%}).",
+                **values,
+            )
+        st.caption(verdict)
     playing = page.playing()
     figs = figures(run, detail=not playing)
     left, right = st.columns([3, 2])
     left.plotly_chart(figs["curves"], key="gating.chart.curves")
     right.plotly_chart(figs["open"], key="gating.chart.open")
     if playing:
-        st.caption("The disagreement histogram and τ's trade-off appear when you pause.")
+        st.caption(_("The disagreement histogram and τ's trade-off appear when you pause."))
         return
     left, right = st.columns(2)
     left.plotly_chart(figs["js"], key="gating.chart.js")

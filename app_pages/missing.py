@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs import missing as lab
 from mmplay.metrics import chance_accuracy
 from mmplay.ui.cards import accuracy_cards, untrained
@@ -12,23 +13,26 @@ from mmplay.viz.common import line_chart
 
 page = LabPage.open(
     "missing",
-    "Missing modalities: impute, or train for it?",
-    "Zero-filling breaks a model; conditional imputation and modality dropout both hold up.",
-    "Missing data",
+    _("Missing modalities: impute, or train for it?"),
+    _("Zero-filling breaks a model; conditional imputation and modality dropout both hold up."),
+    _("Missing data"),
     {
-        "rate": "Missing rate at test time",
-        "missing": "Which modality goes missing",
-        "q": "Dropout q (training)",
-        "shared_std": "Shared latent spread",
-        "offset": "Feature mean",
-        "lr": "Learning rate",
-        "seed": "Seed",
+        "rate": _("Missing rate at test time"),
+        "missing": _("Which modality goes missing"),
+        "q": _("Dropout q (training)"),
+        "shared_std": _("Shared latent spread"),
+        "offset": _("Feature mean"),
+        "lr": _("Learning rate"),
+        "seed": _("Seed"),
     },
 )
 config = page.config
-options = {k: viz.MISSING_LABELS[k] for k in ("zero_fill", "mean_fill", "conditional", "dropout")}
+labels = viz.missing_labels()
+options = {k: labels[k] for k in ("zero_fill", "mean_fill", "conditional", "dropout")}
 prediction = page.predict(
-    "missing.predict", "when modality B is always missing, which strategies stay within one point of the best?", options
+    "missing.predict",
+    _("when modality B is always missing, which strategies stay within one point of the best?"),
+    options,
 )
 
 
@@ -38,9 +42,11 @@ def figures(run: lab.MissingRun, sweeps: tuple[str, ...] = ("a", "b", "either"))
         f"curves_{m}": viz.accuracy_curves(
             lab.RATES,
             lab.rate_sweep(run, m),
-            viz.MISSING_LABELS,
-            title=f"Accuracy vs missing rate — {m.upper() if m != 'either' else 'A or B'} missing",
-            x_title="missing rate",
+            viz.missing_labels(),
+            title=_(
+                "Accuracy vs missing rate — {modality} missing", modality=_("A or B") if m == "either" else m.upper()
+            ),
+            x_title=_("missing rate"),
         )
         for m in sweeps
     }
@@ -50,9 +56,9 @@ def figures(run: lab.MissingRun, sweeps: tuple[str, ...] = ("a", "b", "either"))
 
 def render(run: lab.MissingRun) -> None:
     now = lab.accuracies(run, config.rate, config.missing)
-    pending = untrained(run.trainer.steps_done, "How each strategy copes with a missing modality shows")
-    before = f"Test accuracy at missing rate {config.rate:.2f}. "
-    accuracy_cards(now, viz.MISSING_LABELS, chance_accuracy(run.test.y), before, pending)
+    pending = untrained(run.trainer.steps_done, _("How each strategy copes with a missing modality shows"))
+    before = _("Test accuracy at missing rate {rate:.2f}.", rate=config.rate) + " "
+    accuracy_cards(now, viz.missing_labels(), chance_accuracy(run.test.y), before, pending)
     sweeps = (config.missing,) if page.playing() else ("a", "b", "either")
     figs = figures(run, sweeps)
     row = st.columns(3)
@@ -67,16 +73,16 @@ def render(run: lab.MissingRun) -> None:
 
 page.train(render)
 
-st.subheader("What does dropout cost on complete data?")
+st.subheader(_("What does dropout cost on complete data?"))
 sweep = page.extra("q_sweep")
 if sweep is not None:
     st.plotly_chart(
         line_chart(
             sweep["q"],
-            {"complete data": sweep["complete"], "B always missing": sweep["b_missing"]},
-            title="Modality dropout q: complete vs missing",
+            {_("complete data"): sweep["complete"], _("B always missing"): sweep["b_missing"]},
+            title=_("Modality dropout q: complete vs missing"),
             x_title="q",
-            y_title="accuracy",
+            y_title=_("accuracy"),
             y_range=[0, 1.02],
         ),
         key="missing.chart.q_sweep",

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mmplay.i18n import _, current_language
 from mmplay.labs import synergy as lab
 from mmplay.labs.declaration import nested
 from mmplay.train import history_rows
@@ -12,29 +13,34 @@ from mmplay.viz.common import line_chart
 
 
 @st.cache_data
-def pid_figure(preset: str):
+def pid_figure(preset: str, language: str):
+    """The PID bars of a preset, drawn once per preset and language (``language`` keys the cache)."""
     return viz.pid_figure(lab.pid_bits(preset))
 
 
 page = LabPage.open(
     "synergy",
-    "Synergy: when 1 + 1 > 2",
-    "Each modality alone is a coin flip on XOR; the interaction x·y makes it linearly separable.",
-    "Data & models",
+    _("Synergy: when 1 + 1 > 2"),
+    _("Each modality alone is a coin flip on XOR; the interaction x·y makes it linearly separable."),
+    _("Data & models"),
     {
-        "preset": "Task",
-        "noise": "Noise σ",
-        "n_points": "Points per split",
-        "mlp_width": "MLP width",
-        "lr": "Learning rate",
-        "seed": "Seed",
+        "preset": _("Task"),
+        "noise": _("Noise σ"),
+        "n_points": _("Points per split"),
+        "mlp_width": _("MLP width"),
+        "lr": _("Learning rate"),
+        "seed": _("Seed"),
     },
 )
 config, state = page.config, page.state
 prediction = page.predict(
     "synergy.predict",
-    f"on the **{config.preset}** task, which models will reach ≥ {lab.SOLVED:.0%} test accuracy?",
-    viz.MODEL_LABELS,
+    _(
+        "on the **{task}** task, which models will reach ≥ {target:.0%} test accuracy?",
+        task=_(lab.PRESET_NAMES[config.preset]),
+        target=lab.SOLVED,
+    ),
+    viz.model_labels(),
 )
 
 
@@ -42,15 +48,16 @@ def figures(run: lab.SynergyRun, lifted: bool = True) -> dict:
     metrics = lab.metrics(run, run.config)
     points, labels = lab.test_points(run)
     rows = history_rows(run.trainer.history[1:])
+    names = viz.model_labels()
     figs = {
         "boundaries": viz.boundaries_figure(lab.decision_grids(run), points, labels, nested(metrics, "test_accuracy")),
         "accuracy": viz.accuracy_figure(nested(metrics, "train_accuracy"), nested(metrics, "test_accuracy")),
         "loss": line_chart(
             [r["step"] for r in rows],
-            {label: [r[f"loss.{n}"] for r in rows] for n, label in viz.MODEL_LABELS.items() if rows},
-            title="Training loss",
-            x_title="step",
-            y_title="BCE loss",
+            {label: [r[f"loss.{n}"] for r in rows] for n, label in names.items() if rows},
+            title=_("Training loss"),
+            x_title=_("step"),
+            y_title=_("BCE loss"),
             markers=False,
         ),
     }
@@ -69,30 +76,34 @@ def render(run: lab.SynergyRun) -> None:
     if run.trainer.steps_done:
         right.plotly_chart(figs["loss"], key="synergy.loss")
     else:
-        right.caption("Training loss curves appear once training starts (▶ Play or ⏭ Step).")
+        right.caption(_("Training loss curves appear once training starts (▶ Play or ⏭ Step)."))
     if prediction is not None and run.trainer.steps_done > 0:
-        grade_prediction("synergy.predict", prediction, lab.solved_models(metrics), viz.MODEL_LABELS)
+        grade_prediction("synergy.predict", prediction, lab.solved_models(metrics), viz.model_labels())
     st.toggle(
-        "Show the lifted 3-D space (x, y, x·y)",
+        _("Show the lifted 3-D space (x, y, x·y)"),
         key="synergy.show3d",
-        help="A WebGL scene: heavy on slow machines, so it is drawn on demand and only while paused.",
+        help=_("A WebGL scene: heavy on slow machines, so it is drawn on demand and only while paused."),
     )
     if show_3d:
         st.plotly_chart(figs["lifted"], key="synergy.lifted")
     elif st.session_state.get("synergy.show3d"):
-        st.caption("The 3-D view redraws when you pause (it is heavy to redraw on every tick).")
+        st.caption(_("The 3-D view redraws when you pause (it is heavy to redraw on every tick)."))
 
 
 page.train(render)
 
-st.subheader("Where is the information? (partial information decomposition)")
+st.subheader(_("Where is the information? (partial information decomposition)"))
 pid = lab.pid_bits(config.preset)
 left, right = st.columns([2, 3])
-left.plotly_chart(pid_figure(config.preset), key="synergy.pid")
+left.plotly_chart(pid_figure(config.preset, current_language()), key="synergy.pid")
 right.markdown(
-    f"For the noise-free **{config.preset}** gate: redundancy **{pid['redundancy']:.3f}** bits, unique to A "
-    f"**{pid['unique_a']:.3f}**, unique to B **{pid['unique_b']:.3f}**, synergy **{pid['synergy']:.3f}** bits "
-    "(Williams–Beer I_min). Synergy is information that neither modality holds alone — only the pair does. "
-    "XOR is pure synergy: 1 bit, and nothing anywhere else."
+    _(
+        "For the noise-free **{gate}** gate: redundancy **{redundancy:.3f}** bits, unique to A **{unique_a:.3f}**, "
+        "unique to B **{unique_b:.3f}**, synergy **{synergy:.3f}** bits (Williams–Beer I_min). Synergy is "
+        "information that neither modality holds alone — only the pair does. XOR is pure synergy: 1 bit, and "
+        "nothing anywhere else.",
+        gate=_(lab.PRESET_NAMES[config.preset]),
+        **pid,
+    )
 )
 page.export(figures)

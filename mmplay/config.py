@@ -2,7 +2,7 @@
 
 Every lab declares its knobs with :func:`knob`; :func:`parse_config` turns untrusted strings
 (URL query parameters, ``--set key=value`` on the CLI) into a valid config, replacing each bad
-value by its default and reporting why.
+value by its default and reporting why (in the current language: English on the CLI, the session's in the app).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
+
+from mmplay.i18n import _
 
 C = TypeVar("C")
 
@@ -27,6 +29,7 @@ def knob(
     cost: str = "",
     log: bool = False,
     only_if: tuple[str, Sequence[Any]] | None = None,
+    names: Mapping[Any, str] | None = None,
 ) -> Any:
     """A dataclass field with its range (``lo ≤ value ≤ hi``, slider ``step``) or ``choices``.
 
@@ -35,6 +38,8 @@ def knob(
     ``log``: the slider moves on a log scale (learning rates).
     ``only_if``: ``(other knob, values)``: the knob matters only while the other knob holds one of ``values``
     (its widget is disabled otherwise, with the reason).
+    ``help`` and ``names`` (what the widget shows for each of the ``choices``; the value itself otherwise) are
+    English, marked with ``N_``: the page translates them where it shows them.
     """
     meta = {
         "lo": lo,
@@ -46,6 +51,7 @@ def knob(
         "cost": cost,
         "log": log,
         "only_if": (only_if[0], tuple(only_if[1])) if only_if else None,
+        "names": dict(names or {}),
     }
     return dataclasses.field(default=default, metadata=meta)
 
@@ -67,18 +73,28 @@ def coerce(raw: Any, kind: type) -> Any:
             return True
         if text in ("0", "false", "no", "off"):
             return False
-        raise ValueError("expected true or false")
+        raise ValueError(_("expected true or false"))
     if kind is int:
-        as_float = float(raw)
+        as_float = _float(raw)
         if not as_float.is_integer():
-            raise ValueError("expected a whole number")
+            raise ValueError(_("expected a whole number"))
         return int(as_float)
     if kind is float:
-        value = float(raw)
+        value = _float(raw)
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("expected a finite number")
+            raise ValueError(_("expected a finite number"))
         return value
     return str(raw)
+
+
+def _float(raw: Any) -> float:
+    """``float(raw)``; a string that is no number raises ``ValueError`` with Python's message, translated."""
+    try:
+        return float(raw)
+    except ValueError:
+        if not isinstance(raw, str):
+            raise
+        raise ValueError(_("could not convert string to float: {value}", value=repr(raw))) from None
 
 
 def check_value(field: dataclasses.Field, raw: Any) -> Any:
@@ -87,11 +103,11 @@ def check_value(field: dataclasses.Field, raw: Any) -> Any:
     value = coerce(raw, kind)
     meta = field.metadata
     if meta.get("choices") and value not in meta["choices"]:
-        raise ValueError(f"must be one of {', '.join(map(str, meta['choices']))}")
+        raise ValueError(_("must be one of {choices}", choices=", ".join(map(str, meta["choices"]))))
     if meta.get("lo") is not None and value < meta["lo"]:
-        raise ValueError(f"must be ≥ {meta['lo']}")
+        raise ValueError(_("must be ≥ {lo}", lo=meta["lo"]))
     if meta.get("hi") is not None and value > meta["hi"]:
-        raise ValueError(f"must be ≤ {meta['hi']}")
+        raise ValueError(_("must be ≤ {hi}", hi=meta["hi"]))
     return value
 
 
@@ -106,18 +122,29 @@ def parse_config(cls: type[C], raw: Mapping[str, Any]) -> tuple[C, list[str]]:
     problems: list[str] = []
     for key, value in raw.items():
         if key not in fields:
-            problems.append(f"unknown setting {key!r} ignored")
+            problems.append(_("unknown setting {key} ignored", key=repr(key)))
             continue
         try:
             values[key] = check_value(fields[key], value)
         except (TypeError, ValueError) as err:
-            problems.append(f"{key}={value!r} ignored: {err}; using {fields[key].default!r}")
+            default = repr(fields[key].default)
+            problems.append(
+                _(
+                    "{key}={value} ignored: {error}; using {default}",
+                    key=key,
+                    value=repr(value),
+                    error=err,
+                    default=default,
+                )
+            )
     try:
         return cls(**values), problems
     except KnobConflict as conflict:
         for name in conflict.fields:
             values.pop(name, None)
-        problems.append(f"{conflict}; using the defaults of {', '.join(conflict.fields)}")
+        problems.append(
+            _("{conflict}; using the defaults of {fields}", conflict=conflict, fields=", ".join(conflict.fields))
+        )
         return cls(**values), problems
 
 

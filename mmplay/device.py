@@ -6,6 +6,8 @@ import os
 
 import torch
 
+from mmplay.i18n import _
+
 _ALLOWED_PREFIXES = ("auto", "cpu", "cuda")
 
 
@@ -33,8 +35,8 @@ def get_device(setting: str | None = None) -> torch.device:
 
 
 def describe_device(device: torch.device | None = None) -> str:
-    """A short human label for the badge: ``CPU (2 threads)`` or ``CUDA: <GPU name>``."""
+    """A short human label for the badge, in the current language: ``CPU (2 threads)`` or ``CUDA: <GPU name>``."""
     device = device or get_device()
     if device.type == "cuda":
         return f"CUDA: {torch.cuda.get_device_name(device)}"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    return _("CPU ({threads} threads)", threads=torch.get_num_threads())

@@ -7,7 +7,8 @@ A link is a lab's knobs plus these reserved query parameters:
 - ``present=1`` — presentation mode: sidebar collapsed, explanation open, larger type;
 - ``autoplay=1`` — training starts when the page opens;
 - ``lesson=<name>&step=<k>`` — the page is step k (from 1) of a shipped lesson;
-- ``speed=<k>`` — optimizer steps per tick of Play, one of :data:`SPEEDS` (written when not the lab's default).
+- ``speed=<k>`` — optimizer steps per tick of Play, one of :data:`SPEEDS` (written when not the lab's default);
+- ``lang=zh|en`` — the interface's language (read by :mod:`mmplay.ui.language`, not part of the view).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from mmplay.config import coerce
+from mmplay.i18n import _
 
 PARTS = ("sidebar", "text", "predict", "export")  # page parts ``hide=`` can name besides knobs
-VIEW_KEYS = ("hide", "present", "autoplay", "lesson", "step", "speed")  # query parameters that are not knobs
+VIEW_KEYS = ("hide", "present", "autoplay", "lesson", "step", "speed", "lang")  # query parameters that are not knobs
 SPEEDS = (1, 2, 5, 10, 20, 50)  # optimizer steps per tick of Play
 
 
@@ -45,7 +47,7 @@ def split_query(raw: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]
 
 
 def parse_view(raw: Mapping[str, str], knobs: Collection[str]) -> tuple[View, list[str]]:
-    """The :class:`View` a link asks for; names it does not know are reported, not applied.
+    """The :class:`View` a link asks for; names it does not know are reported (in the current language), not applied.
 
     ``knobs``: the lab's knob names (what ``hide=`` may name besides :data:`PARTS`).
     """
@@ -55,18 +57,30 @@ def parse_view(raw: Mapping[str, str], knobs: Collection[str]) -> tuple[View, li
         if name in PARTS or name in knobs:
             hidden.add(name)
         else:
-            problems.append(f"hide={name!r} ignored: not a setting of this lab nor one of {', '.join(PARTS)}")
+            problems.append(
+                _(
+                    "hide={value} ignored: not a setting of this lab nor one of {parts}",
+                    value=repr(name),
+                    parts=", ".join(PARTS),
+                )
+            )
     flags: dict[str, bool] = {}
     for key in ("present", "autoplay"):
         try:
             flags[key] = bool(coerce(raw.get(key, "0"), bool))
         except ValueError as err:
-            problems.append(f"{key}={raw[key]!r} ignored: {err}")
+            problems.append(_("{key}={value} ignored: {error}", key=key, value=repr(raw[key]), error=err))
             flags[key] = False
     step = whole_number(raw, "step", problems)
     speed = whole_number(raw, "speed", problems)
     if speed is not None and speed not in SPEEDS:
-        problems.append(f"speed={speed} ignored: steps per tick is one of {', '.join(map(str, SPEEDS))}")
+        problems.append(
+            _(
+                "speed={value} ignored: steps per tick is one of {speeds}",
+                value=speed,
+                speeds=", ".join(map(str, SPEEDS)),
+            )
+        )
         speed = None
     view = View(frozenset(hidden), flags["present"], flags["autoplay"], raw.get("lesson") or None, step, speed)
     return view, problems
@@ -79,7 +93,7 @@ def whole_number(raw: Mapping[str, str], key: str, problems: list[str]) -> int |
     try:
         return int(coerce(raw[key], int))
     except ValueError as err:
-        problems.append(f"{key}={raw[key]!r} ignored: {err}")
+        problems.append(_("{key}={value} ignored: {error}", key=key, value=repr(raw[key]), error=err))
         return None
 
 

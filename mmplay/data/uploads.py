@@ -28,6 +28,8 @@ from tokenize import TokenError
 
 import numpy as np
 
+from mmplay.i18n import _
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLS = 1_024
@@ -70,29 +72,57 @@ class LoadedPair:
 
 def _check_caps(name: str, rows: int, cols: int) -> None:
     if rows > MAX_ROWS or cols > MAX_COLS:
-        raise UploadError(f"{name}: shape {rows}×{cols} is over the cap of {MAX_ROWS} rows × {MAX_COLS} columns")
+        raise UploadError(
+            _(
+                "{name}: shape {rows}×{cols} is over the cap of {max_rows} rows × {max_cols} columns",
+                name=name,
+                rows=rows,
+                cols=cols,
+                max_rows=MAX_ROWS,
+                max_cols=MAX_COLS,
+            )
+        )
 
 
 def _check_shape(name: str, rows: int, cols: int) -> None:
     _check_caps(name, rows, cols)
     if rows < MIN_ROWS:
         raise UploadError(
-            f"{name}: {rows} rows; at least {MIN_ROWS} rows are needed "
-            f"so that {MIN_ROWS // 2} or more can be held out to score the maps"
+            _(
+                "{name}: {rows} rows; at least {min_rows} rows are needed "
+                "so that {held_out} or more can be held out to score the maps",
+                name=name,
+                rows=rows,
+                min_rows=MIN_ROWS,
+                held_out=MIN_ROWS // 2,
+            )
         )
     if cols < 1:
-        raise UploadError(f"{name}: no columns of values")
+        raise UploadError(_("{name}: no columns of values", name=name))
 
 
 def _check_values(name: str, array: np.ndarray) -> None:
     finite = np.isfinite(array)
     if not finite.all():
-        raise UploadError(f"{name}: contains NaN or infinite values ({int((~finite).sum())} cells)")
+        raise UploadError(
+            _("{name}: contains NaN or infinite values ({cells} cells)", name=name, cells=int((~finite).sum()))
+        )
     if max(-array.min(), array.max()) > MAX_ABS:
-        raise UploadError(f"{name}: values must lie within ±{MAX_ABS:g} (largest magnitude {np.abs(array).max():.3g})")
+        raise UploadError(
+            _(
+                "{name}: values must lie within ±{bound:g} (largest magnitude {largest:.3g})",
+                name=name,
+                bound=MAX_ABS,
+                largest=np.abs(array).max(),
+            )
+        )
     if np.ptp(array, axis=0).max() < MIN_SPREAD:
         raise UploadError(
-            f"{name}: the rows do not vary (no column spans {MIN_SPREAD:g} or more), so there is nothing to align"
+            _(
+                "{name}: the rows do not vary (no column spans {spread:g} or more), so there is nothing to align",
+                name=name,
+                spread=MIN_SPREAD,
+            )
         )
 
 
@@ -104,7 +134,9 @@ def _text_lines(name: str, data: bytes) -> list[tuple[int, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise UploadError(f"{name}: not UTF-8 text (byte {err.start}); save it as UTF-8 CSV/TSV") from None
+        raise UploadError(
+            _("{name}: not UTF-8 text (byte {byte}); save it as UTF-8 CSV/TSV", name=name, byte=err.start)
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[tuple[int, str]] = []
     number, position = 1, 0
@@ -113,9 +145,11 @@ def _text_lines(name: str, data: bytes) -> list[tuple[int, str]]:
         position = match.start()
         lines.append((number, match.group()))
         if len(lines) > MAX_ROWS + 1:  # one line may be a header
-            raise UploadError(f"{name}: more than {MAX_ROWS} rows is over the cap of {MAX_ROWS} rows")
+            raise UploadError(
+                _("{name}: more than {max_rows} rows is over the cap of {max_rows} rows", name=name, max_rows=MAX_ROWS)
+            )
     if not lines:
-        raise UploadError(f"{name}: the file is empty (only blank lines)")
+        raise UploadError(_("{name}: the file is empty (only blank lines)", name=name))
     return lines
 
 
@@ -123,14 +157,16 @@ def _dialect(name: str, lines: list[tuple[int, str]]) -> tuple[str, tuple[str, .
     """The delimiter, sniffed from the lines after a possible header, and a note on any unusual reading."""
     sample = [line for _, line in lines[1:] or lines]
     if name.lower().endswith(".tsv"):
-        delimiter, label = "\t", "tab"
+        delimiter = "\t"
     elif any(";" in line for line in sample):
-        delimiter, label = ";", "semicolon"
+        delimiter = ";"
     else:
         return ",", ()
     if any("," in line for line in sample):
-        return delimiter, (f"{name}: read as {label}-separated with decimal commas",)
-    return delimiter, (f"{name}: read as semicolon-separated",) if delimiter == ";" else ()
+        if delimiter == "\t":
+            return delimiter, (_("{name}: read as tab-separated with decimal commas", name=name),)
+        return delimiter, (_("{name}: read as semicolon-separated with decimal commas", name=name),)
+    return delimiter, (_("{name}: read as semicolon-separated", name=name),) if delimiter == ";" else ()
 
 
 def _cells(line: str, delimiter: str) -> list[str]:
@@ -178,21 +214,43 @@ def _index_columns(
         return 0, ()
     preview = _preview(_column(body[:4], delimiter, 0))
     if skip == 1:
-        return 1, (f"{name}: the first column was a row index ({preview}) and was dropped",)
-    return skip, (f"{name}: the first {skip} columns were row indexes (the first: {preview}) and were dropped",)
+        return 1, (
+            _("{name}: the first column was a row index ({preview}) and was dropped", name=name, preview=preview),
+        )
+    note = _(
+        "{name}: the first {count} columns were row indexes (the first: {preview}) and were dropped",
+        name=name,
+        count=skip,
+        preview=preview,
+    )
+    return skip, (note,)
 
 
 def _parse_row(name: str, number: int, cells: list[str], skip: int, width: int) -> list[float]:
     values = cells[skip:]
     if len(values) != width:
         raise UploadError(
-            f"{name}: rows have different numbers of columns (line {number} has {len(values)}, the first row {width})"
+            _(
+                "{name}: rows have different numbers of columns (line {line} has {count}, the first row {width})",
+                name=name,
+                line=number,
+                count=len(values),
+                width=width,
+            )
         )
     try:
         return [float(cell) for cell in values]
     except ValueError:
         column, cell = next((skip + i + 1, c) for i, c in enumerate(values) if not _is_number(c))
-        raise UploadError(f"{name}: line {number}, column {column}: {cell.strip()!r} is not a number") from None
+        raise UploadError(
+            _(
+                "{name}: line {line}, column {column}: {cell} is not a number",
+                name=name,
+                line=number,
+                column=column,
+                cell=repr(cell.strip()),
+            )
+        ) from None
 
 
 def _column_numbers(name: str, first: list[str], table: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -201,7 +259,12 @@ def _column_numbers(name: str, first: list[str], table: np.ndarray) -> tuple[np.
     body = table[1:]
     if len(labels) < 2 or labels != [str(i) for i in range(len(labels))] or np.array_equal(body, np.round(body)):
         return table, ()
-    return body, (f"{name}: the first line ({_preview(labels)}) was pandas' column numbering and was skipped",)
+    note = _(
+        "{name}: the first line ({preview}) was pandas' column numbering and was skipped",
+        name=name,
+        preview=_preview(labels),
+    )
+    return body, (note,)
 
 
 def _parse_text(name: str, data: bytes) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -211,7 +274,7 @@ def _parse_text(name: str, data: bytes) -> tuple[np.ndarray, tuple[str, ...]]:
     header = None if _is_number(first[0]) else first
     body = lines[1:] if header else lines
     if not body:
-        raise UploadError(f"{name}: only a header line, no rows of numbers")
+        raise UploadError(_("{name}: only a header line, no rows of numbers", name=name))
     skip, index_notes = _index_columns(name, header, body, delimiter) if header else (0, ())
     width = max(len(_cells(body[0][1], delimiter)) - skip, 0)
     _check_caps(name, len(body), width)
@@ -230,38 +293,57 @@ def _npy_header(name: str, stream: io.BytesIO) -> tuple[tuple[int, ...], bool, n
     try:
         version = np.lib.format.read_magic(stream)
     except ValueError as err:
-        raise UploadError(f"{name}: not a valid .npy file ({err})") from None
+        raise UploadError(_("{name}: not a valid .npy file ({error})", name=name, error=err)) from None
     reader = _NPY_HEADER_READERS.get(version)
     if reader is None:
-        raise UploadError(f"{name}: .npy format version {version[0]}.{version[1]} is not supported; use numpy.save")
+        raise UploadError(
+            _(
+                "{name}: .npy format version {major}.{minor} is not supported; use numpy.save",
+                name=name,
+                major=version[0],
+                minor=version[1],
+            )
+        )
     try:
         return reader(stream)
     except _NPY_HEADER_ERRORS as err:
-        raise UploadError(f"{name}: not a valid .npy file (bad header: {err})") from None
+        raise UploadError(_("{name}: not a valid .npy file (bad header: {error})", name=name, error=err)) from None
 
 
 def _check_npy_dtype(name: str, dtype: np.dtype) -> None:
     if dtype.hasobject:
-        raise UploadError(f"{name}: holds pickled Python objects, which are refused for safety")
+        raise UploadError(_("{name}: holds pickled Python objects, which are refused for safety", name=name))
     if dtype.kind not in "iuf":
-        raise UploadError(f"{name}: values must be real numbers, not {dtype}")
+        raise UploadError(_("{name}: values must be real numbers, not {dtype}", name=name, dtype=dtype))
 
 
 def _parse_npy(name: str, data: bytes) -> np.ndarray:
     if not data.startswith(b"\x93NUMPY"):
-        raise UploadError(f"{name}: not a valid .npy file (no NumPy header); save it with numpy.save")
+        raise UploadError(_("{name}: not a valid .npy file (no NumPy header); save it with numpy.save", name=name))
     stream = io.BytesIO(data)
     shape, fortran_order, dtype = _npy_header(name, stream)
     _check_npy_dtype(name, dtype)
     if len(shape) != 2:
-        raise UploadError(f"{name}: expected a 2-D table (rows = items), got {len(shape)}-D shape {shape}")
+        raise UploadError(
+            _(
+                "{name}: expected a 2-D table (rows = items), got {ndim}-D shape {shape}",
+                name=name,
+                ndim=len(shape),
+                shape=shape,
+            )
+        )
     _check_shape(name, *shape)
     count = shape[0] * shape[1]
     promised, present = count * dtype.itemsize, len(data) - stream.tell()
     if promised != present:
         raise UploadError(
-            f"{name}: the header promises {promised:,} bytes of values but the file holds {present:,}; "
-            "save one array with numpy.save"
+            _(
+                "{name}: the header promises {promised:,} bytes of values but the file holds {present:,}; "
+                "save one array with numpy.save",
+                name=name,
+                promised=promised,
+                present=present,
+            )
         )
     values = np.frombuffer(data, dtype=dtype, count=count, offset=stream.tell())
     return values.reshape(shape, order="F" if fortran_order else "C").astype(np.float64)
@@ -276,17 +358,24 @@ def load_matrix_with_notes(name: str, data: bytes) -> tuple[np.ndarray, tuple[st
     Raises :class:`UploadError` with a reason for anything that breaks the rules in the module docstring.
     """
     if not name.lower().endswith(EXTENSIONS):
-        raise UploadError(f"{name}: use a .npy, .csv or .tsv file")
+        raise UploadError(_("{name}: use a .npy, .csv or .tsv file", name=name))
     if not data:
-        raise UploadError(f"{name}: the file is empty")
+        raise UploadError(_("{name}: the file is empty", name=name))
     if len(data) > MAX_BYTES:
-        raise UploadError(f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_BYTES // 1024 // 1024} MB cap")
+        raise UploadError(
+            _(
+                "{name}: {size:.1f} MB is over the {cap} MB cap",
+                name=name,
+                size=len(data) / 1e6,
+                cap=MAX_BYTES // 1024 // 1024,
+            )
+        )
     try:
         array, notes = (_parse_npy(name, data), ()) if name.lower().endswith(".npy") else _parse_text(name, data)
         _check_shape(name, *array.shape)
         _check_values(name, array)
     except MemoryError:
-        raise UploadError(f"{name}: too large to read into memory") from None
+        raise UploadError(_("{name}: too large to read into memory", name=name)) from None
     return array, notes
 
 
@@ -299,5 +388,13 @@ def load_pair(name_a: str, data_a: bytes, name_b: str, data_b: bytes) -> LoadedP
     """Both matrices, checked to have paired rows, with the notes of both."""
     (a, notes_a), (b, notes_b) = load_matrix_with_notes(name_a, data_a), load_matrix_with_notes(name_b, data_b)
     if a.shape[0] != b.shape[0]:
-        raise UploadError(f"row counts differ: {name_a} has {a.shape[0]}, {name_b} has {b.shape[0]}; rows must pair up")
+        raise UploadError(
+            _(
+                "row counts differ: {name_a} has {rows_a}, {name_b} has {rows_b}; rows must pair up",
+                name_a=name_a,
+                rows_a=a.shape[0],
+                name_b=name_b,
+                rows_b=b.shape[0],
+            )
+        )
     return LoadedPair(a, b, notes_a + notes_b)

@@ -9,48 +9,65 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 
+from mmplay.i18n import L_
 from mmplay.labs.declaration import CatalogEntry, Lab
 
 CATALOG: tuple[CatalogEntry, ...] = (
     CatalogEntry(
         "synergy",
-        "Synergy (XOR)",
+        L_("Synergy (XOR)"),
         "✖️",
-        "Why combine",
-        "Can two modalities that are each useless (50 %) be perfect together?",
+        L_("Why combine"),
+        L_("Can two modalities that are each useless (50 %) be perfect together?"),
     ),
     CatalogEntry(
         "alignment",
-        "Alignment (Procrustes)",
+        L_("Alignment (Procrustes)"),
         "🗺️",
-        "Representation & alignment",
-        "Is a rotation enough to overlay two embedding spaces?",
+        L_("Representation & alignment"),
+        L_("Is a rotation enough to overlay two embedding spaces?"),
     ),
     CatalogEntry(
         "contrastive",
-        "Contrastive alignment",
+        L_("Contrastive alignment"),
         "🧲",
-        "Representation & alignment",
-        "Does InfoNCE make few labels go further?",
+        L_("Representation & alignment"),
+        L_("Does InfoNCE make few labels go further?"),
     ),
     CatalogEntry(
         "fusion",
-        "Fusion",
+        L_("Fusion"),
         "➕",
-        "Fusion",
-        "When is adding logits the Bayes posterior? When does attention beat concatenation?",
+        L_("Fusion"),
+        L_("When is adding logits the Bayes posterior? When does attention beat concatenation?"),
     ),
-    CatalogEntry("experts", "PoE vs MoE", "⚖️", "Fusion", "Sharp or calibrated: multiply or average the experts?"),
-    CatalogEntry("gating", "Gating", "🚦", "Robustness", "Can a gate stop a noisy modality from dragging fusion down?"),
     CatalogEntry(
-        "missing", "Missing modalities", "🕳️", "Robustness", "Impute the missing input, or train with modality dropout?"
+        "experts",
+        L_("PoE vs MoE"),
+        "⚖️",
+        L_("Fusion"),
+        L_("Sharp or calibrated: multiply or average the experts?"),
+    ),
+    CatalogEntry(
+        "gating",
+        L_("Gating"),
+        "🚦",
+        L_("Robustness"),
+        L_("Can a gate stop a noisy modality from dragging fusion down?"),
+    ),
+    CatalogEntry(
+        "missing",
+        L_("Missing modalities"),
+        "🕳️",
+        L_("Robustness"),
+        L_("Impute the missing input, or train with modality dropout?"),
     ),
     CatalogEntry(
         "dominance",
-        "Dominance",
+        L_("Dominance"),
         "📢",
-        "Robustness",
-        "Why does the quiet modality never learn — and how does OGM-GE fix it?",
+        L_("Robustness"),
+        L_("Why does the quiet modality never learn — and how does OGM-GE fix it?"),
     ),
 )
 LAB_NAMES: tuple[str, ...] = tuple(entry.slug for entry in CATALOG)

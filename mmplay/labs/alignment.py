@@ -26,6 +26,7 @@ from mmplay.align.procrustes import (
 from mmplay.config import knob
 from mmplay.data.embeddings import PRESETS, EmbeddingPair, make_pair
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most
 from mmplay.models.mlp_map import StandardisedMLP
@@ -38,30 +39,40 @@ PERMUTATION_BUDGET = 4e9  # multiply-adds the permutation test may spend, P·(n�
 MIN_PERMUTATIONS = 19  # the fewest re-pairings that can give p ≤ 0.05
 VIEW_ITEMS = 2000  # the 2-D views show at most this many items
 SYNTHETIC = tuple(p for p in PRESETS if p != "digits")  # the presets drawn from n, dim and noise
+PRESET_NAMES = {
+    "linear": N_("linear (a rotation)"),
+    "warp": N_("warp (nonlinear)"),
+    "unrelated": N_("unrelated (shuffled)"),
+    "digits": N_("digits (image halves)"),
+}
 
 
 @dataclass(frozen=True)
 class Config:
-    preset: str = knob("linear", choices=PRESETS, help="which pair of embedding sets")
-    n: int = knob(1000, lo=20, hi=20_000, help="items (synthetic presets)", only_if=("preset", SYNTHETIC))
-    dim: int = knob(8, lo=2, hi=64, help="dimensions (synthetic presets)", only_if=("preset", SYNTHETIC))
-    noise: float = knob(0.1, lo=0.0, hi=2.0, help="noise added to B", only_if=("preset", SYNTHETIC))
+    preset: str = knob("linear", choices=PRESETS, help=N_("which pair of embedding sets"), names=PRESET_NAMES)
+    n: int = knob(1000, lo=20, hi=20_000, help=N_("items (synthetic presets)"), only_if=("preset", SYNTHETIC))
+    dim: int = knob(8, lo=2, hi=64, help=N_("dimensions (synthetic presets)"), only_if=("preset", SYNTHETIC))
+    noise: float = knob(0.1, lo=0.0, hi=2.0, help=N_("noise added to B"), only_if=("preset", SYNTHETIC))
     warp: float = knob(
-        1.0, lo=0.0, hi=3.0, help="strength β of the nonlinear warp (warp preset)", only_if=("preset", ("warp",))
+        1.0,
+        lo=0.0,
+        hi=3.0,
+        help=N_("strength β of the nonlinear warp (warp preset)"),
+        only_if=("preset", ("warp",)),
     )
-    test_fraction: float = knob(0.3, lo=0.1, hi=0.5, help="share of items held out to score the maps")
-    ridge: float = knob(0.001, lo=0.0, hi=100.0, help="ridge penalty λ of the linear map")
-    hidden: int = knob(64, lo=4, hi=512, help="hidden units of the MLP map")
-    lr: float = knob(0.01, lo=0.0001, hi=0.1, help="Adam learning rate of the MLP map", log=True)
-    steps: int = knob(800, lo=1, hi=10_000, help="where Play stops, and how long a headless run trains")
+    test_fraction: float = knob(0.3, lo=0.1, hi=0.5, help=N_("share of items held out to score the maps"))
+    ridge: float = knob(0.001, lo=0.0, hi=100.0, help=N_("ridge penalty λ of the linear map"))
+    hidden: int = knob(64, lo=4, hi=512, help=N_("hidden units of the MLP map"))
+    lr: float = knob(0.01, lo=0.0001, hi=0.1, help=N_("Adam learning rate of the MLP map"), log=True)
+    steps: int = knob(800, lo=1, hi=10_000, help=N_("where Play stops, and how long a headless run trains"))
     permutations: int = knob(
         200,
         lo=19,
         hi=2000,
-        help="re-pairings in the permutation test",
+        help=N_("re-pairings in the permutation test"),
         cost="capped so that P·(n·k² + k³) ≤ 4·10⁹, k = min(n, d)",
     )
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, split and initial weights")
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, split and initial weights"))
 
 
 @dataclass
@@ -244,41 +255,44 @@ LAB = Lab(
     build=build,
     metrics=metrics,
     claims=(
-        at_most("rotation_error", 0.01, "linear preset: Procrustes recovers the rotation, ‖R − R*‖/√d ≤ 0.01"),
+        at_most("rotation_error", 0.01, L_("linear preset: Procrustes recovers the rotation, ‖R − R*‖/√d ≤ 0.01")),
         at_least(
             "mlp_gain",
             NONLINEAR_GAIN,
-            f"linear preset: the MLP map does not beat the best linear map by 20 % (ratio ≥ {NONLINEAR_GAIN}) — "
-            "a rotation suffices",
+            L_(
+                "linear preset: the MLP map does not beat the best linear map by 20 % (ratio ≥ {ratio}) — "
+                "a rotation suffices",
+                ratio=NONLINEAR_GAIN,
+            ),
         ),
         at_most(
             "mlp_gain",
             0.3,
-            "warp preset: the MLP map's held-out residual is ≤ 0.3 × the best linear one's — a rotation won't do",
+            L_("warp preset: the MLP map's held-out residual is ≤ 0.3 × the best linear one's — a rotation won't do"),
             settings={"preset": "warp"},
         ),
         at_least(
             "residual.orthogonal",
             0.9,
-            "unrelated preset (B's rows shuffled): Procrustes explains nothing, held-out residual ≥ 0.9",
+            L_("unrelated preset (B's rows shuffled): Procrustes explains nothing, held-out residual ≥ 0.9"),
             settings={"preset": "unrelated"},
         ),
         at_most(
             "significance.p_value",
             0.01,
-            "linear preset: the real pairing beats every random re-pairing, permutation p ≤ 0.01",
+            L_("linear preset: the real pairing beats every random re-pairing, permutation p ≤ 0.01"),
         ),
         at_most(
             "significance.p_value",
             0.01,
-            "digits (real data: left and right image halves) pair up too, p ≤ 0.01",
+            L_("digits (real data: left and right image halves) pair up too, p ≤ 0.01"),
             settings={"preset": "digits"},
         ),
     ),
     extras=(
         Extra(
             "significance",
-            "Permutation test",
+            L_("Permutation test"),
             ("preset", "n", "dim", "noise", "warp", "permutations", "seed"),
             significance,
             uses_run=True,

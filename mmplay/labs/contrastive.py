@@ -21,6 +21,7 @@ from mmplay.align.contrastive import InfoNCE, triplet_loss
 from mmplay.config import knob
 from mmplay.data.concepts import PairedData, digits_halves_pairs, make_concepts
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import alignment_uniformity, retrieval_recall
@@ -28,37 +29,49 @@ from mmplay.train import Trainer, adam
 
 LABELS_PER_CONCEPT = (1, 2, 5, 10, 50)
 TRANSFER_ITEMS = 5000  # the cross-modal probe is fitted on at most this many training items
+PRESET_NAMES = {"synthetic": N_("synthetic sensors"), "digits": N_("digit halves")}
+LOSS_NAMES = {"infonce": N_("InfoNCE"), "triplet": N_("triplet")}
+MINING_NAMES = {"random": N_("random"), "semi-hard": N_("semi-hard"), "hard": N_("hard")}
 
 
 @dataclass(frozen=True)
 class Config:
-    preset: str = knob("synthetic", choices=("synthetic", "digits"), help="synthetic sensors, or digit halves")
-    loss: str = knob("infonce", choices=("infonce", "triplet"), help="contrastive objective")
+    preset: str = knob(
+        "synthetic",
+        choices=("synthetic", "digits"),
+        help=N_("synthetic sensors, or digit halves"),
+        names=PRESET_NAMES,
+    )
+    loss: str = knob("infonce", choices=("infonce", "triplet"), help=N_("contrastive objective"), names=LOSS_NAMES)
     temperature: float = knob(
         0.1,
         lo=0.01,
         hi=1.0,
-        help="InfoNCE temperature τ (initial value if learned)",
+        help=N_("InfoNCE temperature τ (initial value if learned)"),
         log=True,
         only_if=("loss", ("infonce",)),
     )
-    learn_temperature: bool = knob(True, help="learn τ along with the encoders", only_if=("loss", ("infonce",)))
-    margin: float = knob(0.2, lo=0.01, hi=1.0, help="triplet margin", only_if=("loss", ("triplet",)))
+    learn_temperature: bool = knob(True, help=N_("learn τ along with the encoders"), only_if=("loss", ("infonce",)))
+    margin: float = knob(0.2, lo=0.01, hi=1.0, help=N_("triplet margin"), only_if=("loss", ("triplet",)))
     mining: str = knob(
-        "semi-hard", choices=("random", "semi-hard", "hard"), help="triplet negatives", only_if=("loss", ("triplet",))
+        "semi-hard",
+        choices=("random", "semi-hard", "hard"),
+        help=N_("triplet negatives"),
+        only_if=("loss", ("triplet",)),
+        names=MINING_NAMES,
     )
     batch: int = knob(
-        256, lo=16, hi=1024, help="pairs per batch", cost="time per step ∝ batch² (the B × B similarity matrix)"
+        256, lo=16, hi=1024, help=N_("pairs per batch"), cost="time per step ∝ batch² (the B × B similarity matrix)"
     )
-    emb_dim: int = knob(16, lo=2, hi=128, help="embedding width")
-    lr: float = knob(0.003, lo=0.0001, hi=0.05, help="Adam learning rate", log=True)
-    concepts: int = knob(10, lo=2, hi=50, help="number of concepts K")
-    noise: float = knob(0.1, lo=0.0, hi=1.0, help="sensor noise")
-    gain: float = knob(1.0, lo=0.1, hi=4.0, help="sensor nonlinearity (tanh gain)")
-    nuisance: float = knob(2.0, lo=0.0, hi=4.0, help="scale of each modality's private factors")
-    n_train: int = knob(4000, lo=500, hi=20_000, help="training pairs")
-    steps: int = knob(600, lo=1, hi=10_000, help="where Play stops, and how long a headless run trains")
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, batches and initial weights")
+    emb_dim: int = knob(16, lo=2, hi=128, help=N_("embedding width"))
+    lr: float = knob(0.003, lo=0.0001, hi=0.05, help=N_("Adam learning rate"), log=True)
+    concepts: int = knob(10, lo=2, hi=50, help=N_("number of concepts K"))
+    noise: float = knob(0.1, lo=0.0, hi=1.0, help=N_("sensor noise"))
+    gain: float = knob(1.0, lo=0.1, hi=4.0, help=N_("sensor nonlinearity (tanh gain)"))
+    nuisance: float = knob(2.0, lo=0.0, hi=4.0, help=N_("scale of each modality's private factors"))
+    n_train: int = knob(4000, lo=500, hi=20_000, help=N_("training pairs"))
+    steps: int = knob(600, lo=1, hi=10_000, help=N_("where Play stops, and how long a headless run trains"))
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, batches and initial weights"))
 
 
 def encoder(in_dim: int, out_dim: int) -> torch.nn.Module:
@@ -225,21 +238,23 @@ LAB = Lab(
     build=build,
     metrics=metrics,
     claims=(
-        at_most("initial.recall_at_1.a_to_b", 0.01, "before training, recall@1 A → B is near chance (0.1 %): ≤ 1 %"),
-        at_least("recall_at_1.a_to_b", 0.04, "after 600 steps, recall@1 A → B on 1,000 held-out pairs is ≥ 4 %"),
+        at_most(
+            "initial.recall_at_1.a_to_b", 0.01, L_("before training, recall@1 A → B is near chance (0.1 %): ≤ 1 %")
+        ),
+        at_least("recall_at_1.a_to_b", 0.04, L_("after 600 steps, recall@1 A → B on 1,000 held-out pairs is ≥ 4 %")),
         at_least(
             "label_gain_1",
             0.2,
-            "with 1 label per concept, a probe on the trained embeddings beats raw features by ≥ 20 points",
+            L_("with 1 label per concept, a probe on the trained embeddings beats raw features by ≥ 20 points"),
             of=difference("probes.efficiency.1.trained", "probes.efficiency.1.raw"),
         ),
-        at_least("probes.transfer.trained", 0.8, "a probe fitted on A's embeddings classifies B's: ≥ 80 %"),
-        at_most("probes.transfer.untrained", 0.3, "… which the untrained encoders cannot: ≤ 30 % (chance 10 %)"),
+        at_least("probes.transfer.trained", 0.8, L_("a probe fitted on A's embeddings classifies B's: ≥ 80 %")),
+        at_most("probes.transfer.untrained", 0.3, L_("… which the untrained encoders cannot: ≤ 30 % (chance 10 %)")),
     ),
     extras=(
         Extra(
             "probes",
-            "Run the label-efficiency experiment (≈ 10 s)",
+            L_("Run the label-efficiency experiment (≈ 10 s)"),
             ("preset", "concepts", "noise", "gain", "nuisance", "n_train", "seed"),
             probes,
             uses_run=True,

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mmplay.i18n import LazyText
+
 Metrics = dict[str, float]
 Progress = Callable[[float], None]  # called with the fraction done, 0 … 1
 
@@ -27,10 +29,10 @@ class CatalogEntry:
     """How a lab appears in the navigation and on the home page."""
 
     slug: str  # URL path, page file name (app_pages/<slug>.py) and module name (mmplay.labs.<slug>)
-    title: str  # navigation title
+    title: LazyText  # navigation title (``L_``: str() it where it is shown)
     icon: str  # emoji beside the title
-    pillar: str  # "Why combine", "Representation & alignment", "Fusion" or "Robustness"
-    question: str  # the one question the lab answers
+    pillar: LazyText  # "Why combine", "Representation & alignment", "Fusion" or "Robustness"
+    question: LazyText  # the one question the lab answers
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Claim:
     """
 
     key: str  # the metric key it reads, or the name of the derived number
-    text: str  # what is claimed, stating the threshold
+    text: LazyText  # what is claimed, stating the threshold (``L_``: str() it where it is shown)
     holds: Callable[[float], bool]
     settings: tuple[tuple[str, Any], ...] = ()
     value_of: Callable[[Metrics], float] | None = None
@@ -61,26 +63,31 @@ class Claim:
         return value is not None and bool(self.holds(value))
 
 
-def _claim(key: str, text: str, holds: Callable[[float], bool], settings: Mapping[str, Any] | None, of) -> Claim:
+def _claim(key: str, text: LazyText, holds: Callable[[float], bool], settings: Mapping[str, Any] | None, of) -> Claim:
     return Claim(key, text, holds, tuple(sorted((settings or {}).items())), of)
 
 
 def at_least(
-    key: str, bound: float, text: str, settings: Mapping[str, Any] | None = None, of: Callable | None = None
+    key: str, bound: float, text: LazyText, settings: Mapping[str, Any] | None = None, of: Callable | None = None
 ) -> Claim:
     """The number ``≥ bound``."""
     return _claim(key, text, lambda value: value >= bound, settings, of)
 
 
 def at_most(
-    key: str, bound: float, text: str, settings: Mapping[str, Any] | None = None, of: Callable | None = None
+    key: str, bound: float, text: LazyText, settings: Mapping[str, Any] | None = None, of: Callable | None = None
 ) -> Claim:
     """The number ``≤ bound``."""
     return _claim(key, text, lambda value: value <= bound, settings, of)
 
 
 def between(
-    key: str, lo: float, hi: float, text: str, settings: Mapping[str, Any] | None = None, of: Callable | None = None
+    key: str,
+    lo: float,
+    hi: float,
+    text: LazyText,
+    settings: Mapping[str, Any] | None = None,
+    of: Callable | None = None,
 ) -> Claim:
     """``lo ≤`` the number ``≤ hi``."""
     return _claim(key, text, lambda value: lo <= value <= hi, settings, of)
@@ -101,7 +108,7 @@ class Extra:
     """
 
     name: str  # metric prefix and cache name, e.g. "sweep"
-    label: str  # what the page's button says it does, with its cost, e.g. "Train 15 models (≈ 15 s)"
+    label: LazyText  # what the page's button says it does, with its cost, e.g. "Train 15 models (≈ 15 s)"
     depends_on: tuple[str, ...]  # the config fields its result depends on
     compute: Callable[[Any, Any, Progress], dict]
     uses_run: bool = False  # reads the live run's data (so cached per run)

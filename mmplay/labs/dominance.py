@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from mmplay.config import KnobConflict, knob
 from mmplay.data.imbalanced import ImbalancedData, make_imbalanced
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_, _
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import chance_accuracy
@@ -36,27 +37,33 @@ CEILING_CHUNK = 50  # ceilings train in chunks of this many steps between progre
 
 @dataclass(frozen=True)
 class Config:
-    method: str = knob("none", choices=METHODS, help="how to rebalance the two modalities")
+    method: str = knob("none", choices=METHODS, help=N_("how to rebalance the two modalities"))
     alpha: float = knob(
-        2.0, lo=0.0, hi=5.0, step=0.1, help="OGM strength α in k = 1 − tanh(α·ρ)", only_if=("method", OGM)
+        2.0, lo=0.0, hi=5.0, step=0.1, help=N_("OGM strength α in k = 1 − tanh(α·ρ)"), only_if=("method", OGM)
     )
-    modulation_start: int = knob(0, lo=0, hi=5000, help="first step with modulation", only_if=("method", MODULATING))
+    modulation_start: int = knob(
+        0, lo=0, hi=5000, help=N_("first step with modulation"), only_if=("method", MODULATING)
+    )
     modulation_stop: int = knob(
-        10_000, lo=0, hi=10_000, help="step after which modulation stops", only_if=("method", MODULATING)
+        10_000, lo=0, hi=10_000, help=N_("step after which modulation stops"), only_if=("method", MODULATING)
     )
-    imbalance: float = knob(3.0, lo=0.5, hi=4.0, step=0.1, help="margin of modality A: how much easier A is")
-    noise_b: float = knob(0.6, lo=0.1, hi=1.5, help="noise on B's XOR code")
-    n_train: int = knob(1000, lo=200, hi=20000, help="training items")
-    n_test: int = knob(2000, lo=200, hi=20000, help="test items")
-    lr: float = knob(0.05, lo=0.001, hi=0.5, help="SGD learning rate (momentum 0.9)", log=True)
-    batch: int = knob(64, lo=8, hi=1024, help="minibatch size")
-    steps: int = knob(800, lo=1, hi=10_000, help="where Play stops, and how long a headless run trains")
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, batches and initial weights")
+    imbalance: float = knob(3.0, lo=0.5, hi=4.0, step=0.1, help=N_("margin of modality A: how much easier A is"))
+    noise_b: float = knob(0.6, lo=0.1, hi=1.5, help=N_("noise on B's XOR code"))
+    n_train: int = knob(1000, lo=200, hi=20000, help=N_("training items"))
+    n_test: int = knob(2000, lo=200, hi=20000, help=N_("test items"))
+    lr: float = knob(0.05, lo=0.001, hi=0.5, help=N_("SGD learning rate (momentum 0.9)"), log=True)
+    batch: int = knob(64, lo=8, hi=1024, help=N_("minibatch size"))
+    steps: int = knob(800, lo=1, hi=10_000, help=N_("where Play stops, and how long a headless run trains"))
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, batches and initial weights"))
 
     def __post_init__(self) -> None:
         if self.modulation_start > self.modulation_stop:
             raise KnobConflict(
-                f"modulation_start={self.modulation_start} is after modulation_stop={self.modulation_stop}",
+                _(
+                    "modulation_start={start} is after modulation_stop={stop}",
+                    start=self.modulation_start,
+                    stop=self.modulation_stop,
+                ),
                 ("modulation_start", "modulation_stop"),
             )
 
@@ -223,29 +230,31 @@ LAB = Lab(
         at_least(
             "grad_norm_ratio",
             2.0,
-            "joint training: A's encoder gets ≥ 2× B's gradient norm, on average over the steps",
+            L_("joint training: A's encoder gets ≥ 2× B's gradient norm, on average over the steps"),
         ),
-        at_least("starvation.b", 0.05, "… and B's encoder ends ≥ 5 points below B trained alone", of=starvation("b")),
-        at_most("starvation.a", 0.02, "… while A's encoder is within 2 points of A alone", of=starvation("a")),
-        at_most("accuracy_without_a", 0.65, "with A blanked out, the fused model falls to ≤ 65 % (chance 50 %)"),
+        at_least(
+            "starvation.b", 0.05, L_("… and B's encoder ends ≥ 5 points below B trained alone"), of=starvation("b")
+        ),
+        at_most("starvation.a", 0.02, L_("… while A's encoder is within 2 points of A alone"), of=starvation("a")),
+        at_most("accuracy_without_a", 0.65, L_("with A blanked out, the fused model falls to ≤ 65 % (chance 50 %)")),
         at_most(
             "starvation.b",
             0.04,
-            "with OGM-GE (α = 2), B's encoder ends within 4 points of B alone",
+            L_("with OGM-GE (α = 2), B's encoder ends within 4 points of B alone"),
             settings={"method": "ogm_ge"},
             of=starvation("b"),
         ),
         at_least(
             "fused_accuracy",
             0.98,
-            "… and the fused model keeps ≥ 98 % test accuracy",
+            L_("… and the fused model keeps ≥ 98 % test accuracy"),
             settings={"method": "ogm_ge"},
         ),
     ),
     extras=(
         Extra(
             "ceiling",
-            "Train each modality alone for its ceiling (≈ 3 s)",
+            L_("Train each modality alone for its ceiling (≈ 3 s)"),
             ("imbalance", "noise_b", "n_train", "n_test", "lr", "batch", "steps", "seed"),
             ceilings,
             auto=lambda config: config.steps * config.batch <= AUTO_CEILING_SAMPLES,

@@ -21,6 +21,7 @@ from mmplay import experts as ex
 from mmplay.config import knob
 from mmplay.data.sensors import WeightReadings, make_weight_readings
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference, flatten
 from mmplay.models.gaussian_expert import GaussianExpert
@@ -34,21 +35,25 @@ NOMINAL_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 @dataclass(frozen=True)
 class Config:
     bias: float = knob(
-        0.0, lo=0.0, hi=1.0, step=0.05, help="sensor B's test-time bias, as a fraction of 4 units", test_time=True
+        0.0, lo=0.0, hi=1.0, step=0.05, help=N_("sensor B's test-time bias, as a fraction of 4 units"), test_time=True
     )
-    noise_a: float = knob(0.5, lo=0.1, hi=2.0, help="std of sensor A's noise")
-    noise_b: float = knob(0.6, lo=0.1, hi=2.0, help="std of sensor B's noise")
-    prior_std: float = knob(2.0, lo=0.5, hi=5.0, help="std of the true weights around 0")
-    prior_correction: bool = knob(True, help="divide the prior out of the product once", test_time=True)
+    noise_a: float = knob(0.5, lo=0.1, hi=2.0, help=N_("std of sensor A's noise"))
+    noise_b: float = knob(0.6, lo=0.1, hi=2.0, help=N_("std of sensor B's noise"))
+    prior_std: float = knob(2.0, lo=0.5, hi=5.0, help=N_("std of the true weights around 0"))
+    prior_correction: bool = knob(True, help=N_("divide the prior out of the product once"), test_time=True)
     moe_weights: str = knob(
-        "fixed", choices=("fixed", "learned"), help="MoE weights: ½ each, or a learned gate", test_time=True
+        "fixed",
+        choices=("fixed", "learned"),
+        help=N_("MoE weights: ½ each, or a learned gate"),
+        names={"fixed": N_("fixed (½ each)"), "learned": N_("learned gate")},
+        test_time=True,
     )
-    n_train: int = knob(2000, lo=200, hi=20000, help="training readings")
-    n_test: int = knob(2000, lo=200, hi=20000, help="test readings")
-    hidden: int = knob(32, lo=4, hi=128, help="hidden units per expert")
-    lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate", log=True)
-    steps: int = knob(400, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
+    n_train: int = knob(2000, lo=200, hi=20000, help=N_("training readings"))
+    n_test: int = knob(2000, lo=200, hi=20000, help=N_("test readings"))
+    hidden: int = knob(32, lo=4, hi=128, help=N_("hidden units per expert"))
+    lr: float = knob(0.01, lo=0.0005, hi=0.1, help=N_("Adam learning rate"), log=True)
+    steps: int = knob(400, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains"))
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data and initial weights"))
 
 
 @dataclass
@@ -238,17 +243,21 @@ LAB = Lab(
     build=build,
     metrics=metrics,
     claims=(
-        at_most("poe_sharpness", 0.7, "PoE's variance is ≤ 0.7 × the sharper expert's", of=poe_sharpness),
-        at_least("coverage_90.poe", 0.85, "no bias: PoE's 90 % interval covers ≥ 85 % of true weights"),
-        at_least("nll_gap", 0.1, "no bias: PoE's NLL is ≥ 0.1 nats below MoE's", of=difference("nll.moe", "nll.poe")),
-        at_most("coverage_90.poe", 0.1, "largest bias (4 units): PoE's interval covers ≤ 10 %", settings={"bias": 1.0}),
+        at_most("poe_sharpness", 0.7, L_("PoE's variance is ≤ 0.7 × the sharper expert's"), of=poe_sharpness),
+        at_least("coverage_90.poe", 0.85, L_("no bias: PoE's 90 % interval covers ≥ 85 % of true weights")),
         at_least(
-            "coverage_90.moe", 0.8, "largest bias: MoE with weights ½ still covers ≥ 80 %", settings={"bias": 1.0}
+            "nll_gap", 0.1, L_("no bias: PoE's NLL is ≥ 0.1 nats below MoE's"), of=difference("nll.moe", "nll.poe")
+        ),
+        at_most(
+            "coverage_90.poe", 0.1, L_("largest bias (4 units): PoE's interval covers ≤ 10 %"), settings={"bias": 1.0}
+        ),
+        at_least(
+            "coverage_90.moe", 0.8, L_("largest bias: MoE with weights ½ still covers ≥ 80 %"), settings={"bias": 1.0}
         ),
         at_least(
             "moe_spread",
             1.0,
-            "largest bias: the experts' means disagree, so MoE's variance exceeds both experts'",
+            L_("largest bias: the experts' means disagree, so MoE's variance exceeds both experts'"),
             settings={"bias": 1.0},
             of=moe_spread,
         ),

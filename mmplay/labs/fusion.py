@@ -22,6 +22,7 @@ from mmplay.config import knob
 from mmplay.data.conditional import CondData, bayes_logit, make_conditional_data
 from mmplay.data.sequences import make_sequences
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, flatten, no_progress
 from mmplay.metrics import chance_accuracy, expected_calibration_error, reliability_bins
@@ -36,17 +37,17 @@ SEQ_CHUNK = 50  # sequence models train in chunks of this many steps between pro
 
 @dataclass(frozen=True)
 class Config:
-    rho: float = knob(0.0, lo=0.0, hi=1.0, step=0.05, help="noise correlation across modalities (0 = independent)")
-    prior: float = knob(0.5, lo=0.05, hi=0.95, step=0.05, help="P(y = 1)")
-    separation: float = knob(2.0, lo=0.5, hi=4.0, help="distance between class means, per modality")
-    dim: int = knob(2, lo=1, hi=16, help="features per modality")
-    n_train: int = knob(4000, lo=200, hi=50000, help="training examples")
-    n_test: int = knob(4000, lo=200, hi=50000, help="test examples")
-    lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate (part 1)", log=True)
-    steps: int = knob(300, lo=1, hi=5000, help="where Play stops, and how long a headless run trains (part 1)")
-    seq_steps: int = knob(600, lo=50, hi=5000, help="optimizer steps per sequence model (part 2)")
-    seq_train: int = knob(4000, lo=500, hi=20000, help="training sequences per length (part 2)")
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
+    rho: float = knob(0.0, lo=0.0, hi=1.0, step=0.05, help=N_("noise correlation across modalities (0 = independent)"))
+    prior: float = knob(0.5, lo=0.05, hi=0.95, step=0.05, help=N_("P(y = 1)"))
+    separation: float = knob(2.0, lo=0.5, hi=4.0, help=N_("distance between class means, per modality"))
+    dim: int = knob(2, lo=1, hi=16, help=N_("features per modality"))
+    n_train: int = knob(4000, lo=200, hi=50000, help=N_("training examples"))
+    n_test: int = knob(4000, lo=200, hi=50000, help=N_("test examples"))
+    lr: float = knob(0.05, lo=0.001, hi=0.5, help=N_("Adam learning rate (part 1)"), log=True)
+    steps: int = knob(300, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains (part 1)"))
+    seq_steps: int = knob(600, lo=50, hi=5000, help=N_("optimizer steps per sequence model (part 2)"))
+    seq_train: int = knob(4000, lo=500, hi=20000, help=N_("training sequences per length (part 2)"))
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data and initial weights"))
 
 
 @dataclass
@@ -210,39 +211,39 @@ LAB = Lab(
         at_most(
             "logits.mae_vs_bayes",
             0.015,
-            "independent modalities (ρ = 0): ℓA + ℓB − logit π matches the Bayes posterior, mean |Δp| ≤ 0.015",
+            L_("independent modalities (ρ = 0): ℓA + ℓB − logit π matches the Bayes posterior, mean |Δp| ≤ 0.015"),
         ),
         at_most(
             "logits.mae_vs_bayes",
             0.015,
-            "π = 0.8: with the prior subtracted once, mean |Δp| ≤ 0.015 …",
+            L_("π = 0.8: with the prior subtracted once, mean |Δp| ≤ 0.015 …"),
             settings={"prior": 0.8},
         ),
         at_least(
             "logits.mae_vs_bayes_uncorrected",
             0.03,
-            "… while the plain sum ℓA + ℓB counts the prior twice: mean |Δp| ≥ 0.03",
+            L_("… while the plain sum ℓA + ℓB counts the prior twice: mean |Δp| ≥ 0.03"),
             settings={"prior": 0.8},
         ),
         at_least(
             "ece.sum_corrected",
             0.04,
-            "correlated noise (ρ = 0.8) makes the sum over-confident: ECE ≥ 0.04 (≤ 0.02 at ρ = 0)",
+            L_("correlated noise (ρ = 0.8) makes the sum over-confident: ECE ≥ 0.04 (≤ 0.02 at ρ = 0)"),
             settings={"rho": 0.8},
         ),
-        at_most("ece.sum_corrected", 0.02, "at ρ = 0 the corrected sum is calibrated: ECE ≤ 0.02"),
+        at_most("ece.sum_corrected", 0.02, L_("at ρ = 0 the corrected sum is calibrated: ECE ≤ 0.02")),
         at_least(
             "attention_worst",
             0.85,
-            "cross-attention keeps ≥ 85 % accuracy at every length T = 4 … 64",
+            L_("cross-attention keeps ≥ 85 % accuracy at every length T = 4 … 64"),
             of=worst_attention,
         ),
-        at_most("sweep.64.accuracy.concat", 0.5, "concatenating all 64 frames falls to ≤ 50 % (chance 25 %)"),
+        at_most("sweep.64.accuracy.concat", 0.5, L_("concatenating all 64 frames falls to ≤ 50 % (chance 25 %)")),
     ),
     extras=(
         Extra(
             "sweep",
-            "Run the sweep over T = 4 … 64 (15 models, ≈ 15 s)",
+            L_("Run the sweep over T = 4 … 64 (15 models, ≈ 15 s)"),
             ("seq_steps", "seq_train", "seed"),
             sequence_sweep,
         ),

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, corrupt_misleading, corrupt_noise, make_two_modal
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference
 from mmplay.metrics import chance_accuracy
@@ -26,25 +27,30 @@ NUISANCE = 6  # pure-noise features appended to each modality: 8 features each
 MAX_NOISE = 8.0  # corruption = 1 means noise std 8 on modality B (its clean features have std ≈ 1)
 METHODS = ("a_only", "b_only", "naive", "rule_gate", "learned_gate", "entropy_gate")
 LEVELS = tuple(i / 10 for i in range(11))
+KIND_NAMES = {"noise": N_("noise"), "misleading": N_("misleading")}
 
 
 @dataclass(frozen=True)
 class Config:
     corruption: float = knob(
-        1.0, lo=0.0, hi=1.0, step=0.05, help="how corrupted modality B is at test time", test_time=True
+        1.0, lo=0.0, hi=1.0, step=0.05, help=N_("how corrupted modality B is at test time"), test_time=True
     )
     kind: str = knob(
-        "noise", choices=("noise", "misleading"), help="Gaussian noise, or another class's features", test_time=True
+        "noise",
+        choices=("noise", "misleading"),
+        help=N_("Gaussian noise, or another class's features"),
+        test_time=True,
+        names=KIND_NAMES,
     )
     tau: float = knob(
-        0.3, lo=0.0, hi=0.69, step=0.01, help="JS divergence (nats) above which the gate may close", test_time=True
+        0.3, lo=0.0, hi=0.69, step=0.01, help=N_("JS divergence (nats) above which the gate may close"), test_time=True
     )
-    noise: float = knob(0.5, lo=0.1, hi=1.5, help="clean per-feature noise of both modalities")
-    n_train: int = knob(4000, lo=400, hi=40000, help="training items")
-    n_test: int = knob(4000, lo=400, hi=40000, help="test items")
-    lr: float = knob(0.03, lo=0.001, hi=0.3, help="Adam learning rate", log=True)
-    steps: int = knob(400, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, corruption and initial weights")
+    noise: float = knob(0.5, lo=0.1, hi=1.5, help=N_("clean per-feature noise of both modalities"))
+    n_train: int = knob(4000, lo=400, hi=40000, help=N_("training items"))
+    n_test: int = knob(4000, lo=400, hi=40000, help=N_("test items"))
+    lr: float = knob(0.03, lo=0.001, hi=0.3, help=N_("Adam learning rate"), log=True)
+    steps: int = knob(400, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains"))
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, corruption and initial weights"))
 
 
 @dataclass
@@ -193,21 +199,23 @@ LAB = Lab(
     build=build,
     metrics=metrics,
     claims=(
-        at_most("margin.naive", -0.2, "noise std 8 on B: naive fusion falls ≥ 20 points below A alone"),
-        at_least("margin.rule_gate", -0.02, "… the rule gate (JS + typicality) stays within 2 points of A alone"),
-        at_least("margin.learned_gate", -0.02, "… and so does the learned gate"),
-        at_most("margin.entropy_gate", -0.2, "… while a gate that reads only entropy is fooled (≥ 20 points below)"),
+        at_most("margin.naive", -0.2, L_("noise std 8 on B: naive fusion falls ≥ 20 points below A alone")),
+        at_least("margin.rule_gate", -0.02, L_("… the rule gate (JS + typicality) stays within 2 points of A alone")),
+        at_least("margin.learned_gate", -0.02, L_("… and so does the learned gate")),
+        at_most(
+            "margin.entropy_gate", -0.2, L_("… while a gate that reads only entropy is fooled (≥ 20 points below)")
+        ),
         at_most(
             "rule_gate_cost",
             0.01,
-            "clean data: the rule gate costs ≤ 1 point against naive fusion",
+            L_("clean data: the rule gate costs ≤ 1 point against naive fusion"),
             settings={"corruption": 0.0},
             of=difference("accuracy.naive", "accuracy.rule_gate"),
         ),
         at_most(
             "learned_gate_cost",
             0.01,
-            "clean data: the learned gate costs ≤ 1 point against naive fusion",
+            L_("clean data: the learned gate costs ≤ 1 point against naive fusion"),
             settings={"corruption": 0.0},
             of=difference("accuracy.naive", "accuracy.learned_gate"),
         ),

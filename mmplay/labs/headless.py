@@ -104,7 +104,7 @@ def claim_table(lab: Lab, seeds: Sequence[int]) -> list[dict]:
             {
                 "lab": lab.slug,
                 "claim": claim.key,
-                "text": claim.text,
+                "text": str(claim.text),
                 "settings": dict(claim.settings),
                 "seeds": len(seeds),
                 "seeds_holding": sum(claim.check(m) for m in metrics),

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, make_two_modal
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import chance_accuracy
@@ -26,22 +27,29 @@ STRATEGIES = ("zero_fill", "mean_fill", "conditional", "regressor", "dropout", "
 RATES = tuple(i / 10 for i in range(11))
 Q_SWEEP = (0.0, 0.15, 0.3, 0.5, 0.7)  # dropout probabilities of the q sweep
 Q_CHUNK = 50  # the q sweep trains in chunks of this many steps between progress reports
+MISSING_NAMES = {"either": N_("either")}  # "a" and "b" show as they are
 
 
 @dataclass(frozen=True)
 class Config:
     rate: float = knob(
-        0.5, lo=0.0, hi=1.0, step=0.05, help="fraction of test items with a missing modality", test_time=True
+        0.5, lo=0.0, hi=1.0, step=0.05, help=N_("fraction of test items with a missing modality"), test_time=True
     )
-    missing: str = knob("b", choices=("a", "b", "either"), help="which modality goes missing", test_time=True)
-    q: float = knob(0.3, lo=0.0, hi=0.9, step=0.05, help="modality-dropout probability during training")
-    shared_std: float = knob(0.8, lo=0.0, hi=2.0, help="within-class latent spread shared by A and B")
-    offset: float = knob(3.0, lo=-5.0, hi=5.0, help="mean of every feature (so that zero is not 'average')")
-    n_train: int = knob(4000, lo=400, hi=40000, help="training items")
-    n_test: int = knob(4000, lo=400, hi=40000, help="test items")
-    lr: float = knob(0.01, lo=0.0005, hi=0.1, help="Adam learning rate", log=True)
-    steps: int = knob(600, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data, masks and initial weights")
+    missing: str = knob(
+        "b",
+        choices=("a", "b", "either"),
+        help=N_("which modality goes missing"),
+        test_time=True,
+        names=MISSING_NAMES,
+    )
+    q: float = knob(0.3, lo=0.0, hi=0.9, step=0.05, help=N_("modality-dropout probability during training"))
+    shared_std: float = knob(0.8, lo=0.0, hi=2.0, help=N_("within-class latent spread shared by A and B"))
+    offset: float = knob(3.0, lo=-5.0, hi=5.0, help=N_("mean of every feature (so that zero is not 'average')"))
+    n_train: int = knob(4000, lo=400, hi=40000, help=N_("training items"))
+    n_test: int = knob(4000, lo=400, hi=40000, help=N_("test items"))
+    lr: float = knob(0.01, lo=0.0005, hi=0.1, help=N_("Adam learning rate"), log=True)
+    steps: int = knob(600, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains"))
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, masks and initial weights"))
 
 
 @dataclass
@@ -175,27 +183,29 @@ LAB = Lab(
         at_most(
             "accuracy.zero_fill",
             0.45,
-            "B always missing: zero-filling breaks the model, ≤ 45 % (chance 33 %)",
+            L_("B always missing: zero-filling breaks the model, ≤ 45 % (chance 33 %)"),
             settings={"rate": 1.0},
         ),
         at_least(
             "accuracy.conditional",
             0.55,
-            "B always missing: conditional-Gaussian imputation keeps ≥ 55 %",
+            L_("B always missing: conditional-Gaussian imputation keeps ≥ 55 %"),
             settings={"rate": 1.0},
         ),
-        at_least("accuracy.dropout", 0.55, "B always missing: modality dropout keeps ≥ 55 %", settings={"rate": 1.0}),
+        at_least(
+            "accuracy.dropout", 0.55, L_("B always missing: modality dropout keeps ≥ 55 %"), settings={"rate": 1.0}
+        ),
         at_most(
             "dropout_vs_imputer",
             0.03,
-            "B always missing: dropout is within 3 points of the conditional imputer (it matches, not beats it)",
+            L_("B always missing: dropout is within 3 points of the conditional imputer (it matches, not beats it)"),
             settings={"rate": 1.0},
             of=difference("accuracy.conditional", "accuracy.dropout"),
         ),
         at_most(
             "dropout_cost",
             0.015,
-            "nothing missing: training with dropout costs ≤ 1.5 points",
+            L_("nothing missing: training with dropout costs ≤ 1.5 points"),
             settings={"rate": 0.0},
             of=difference("accuracy.zero_fill", "accuracy.dropout"),
         ),
@@ -203,7 +213,7 @@ LAB = Lab(
     extras=(
         Extra(
             "q_sweep",
-            "Train five dropout models, q = 0 … 0.7 (≈ 20 s)",
+            L_("Train five dropout models, q = 0 … 0.7 (≈ 20 s)"),
             ("shared_std", "offset", "n_train", "n_test", "lr", "steps", "seed"),
             dropout_q_sweep,
         ),

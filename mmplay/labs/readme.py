@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from mmplay.i18n import _
 from mmplay.labs.declaration import Claim, Lab
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -17,12 +18,13 @@ BEGIN, END = "<!-- labs:begin -->", "<!-- labs:end -->"
 
 def _claim_text(claim: Claim) -> str:
     settings = ", ".join(f"{k} = {v}" for k, v in claim.settings)
-    return f"{claim.text} *({settings})*" if settings else claim.text
+    return f"{claim.text} *({settings})*" if settings else str(claim.text)
 
 
 def labs_table(labs: Iterable[Lab]) -> str:
-    """The Markdown table: lab, its question, its claims (each holds on seeds 0–19)."""
-    lines = ["| lab | question | claims, each checked on seeds 0–19 by `make claims` |", "|---|---|---|"]
+    """The Markdown table: lab, its question, its claims (each holds on seeds 0–19), in the current language
+    (English for README.md: the CLI sets none)."""
+    lines = [_("| lab | question | claims, each checked on seeds 0–19 by `make claims` |"), "|---|---|---|"]
     for lab in labs:
         claims = "<br>".join(f"• {_claim_text(c)}" for c in lab.claims)
         lines.append(f"| {lab.entry.icon} {lab.entry.title} | {lab.entry.question} | {claims} |")

@@ -16,6 +16,7 @@ import torch
 from mmplay.config import knob
 from mmplay.data.xor import PRESETS, GateSplit, gate_table, make_gate_data
 from mmplay.device import get_device
+from mmplay.i18n import L_, N_
 from mmplay.info import williams_beer_pid
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, between, flatten, nested
@@ -26,17 +27,24 @@ from mmplay.train import Trainer, adam
 
 CHANCE_BAND = 0.62  # single modalities and linear fusion stay at or below this test accuracy
 SOLVED = 0.98  # the interaction model and the MLP reach this test accuracy
+PRESET_NAMES = {
+    "xor": N_("XOR"),
+    "and": N_("AND"),
+    "or": N_("OR"),
+    "redundant": N_("redundant (A = B)"),
+    "unique_a": N_("unique to A"),
+}
 
 
 @dataclass(frozen=True)
 class Config:
-    preset: str = knob("xor", choices=PRESETS, help="which gate labels the corners")
-    noise: float = knob(0.3, lo=0.0, hi=1.0, help="std of the Gaussian noise around each corner")
-    n_points: int = knob(400, lo=40, hi=4000, help="points in each of the train and test sets")
-    mlp_width: int = knob(8, lo=2, hi=64, help="hidden units of the MLP")
-    lr: float = knob(0.05, lo=0.001, hi=0.5, help="Adam learning rate, shared by all six models", log=True)
-    steps: int = knob(300, lo=1, hi=5000, help="where Play stops, and how long a headless run trains")
-    seed: int = knob(0, lo=0, hi=2**31 - 1, help="seeds data and initial weights")
+    preset: str = knob("xor", choices=PRESETS, help=N_("which gate labels the corners"), names=PRESET_NAMES)
+    noise: float = knob(0.3, lo=0.0, hi=1.0, help=N_("std of the Gaussian noise around each corner"))
+    n_points: int = knob(400, lo=40, hi=4000, help=N_("points in each of the train and test sets"))
+    mlp_width: int = knob(8, lo=2, hi=64, help=N_("hidden units of the MLP"))
+    lr: float = knob(0.05, lo=0.001, hi=0.5, help=N_("Adam learning rate, shared by all six models"), log=True)
+    steps: int = knob(300, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains"))
+    seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data and initial weights"))
 
 
 @dataclass
@@ -127,13 +135,27 @@ LAB = Lab(
     metrics=metrics,
     claims=(
         at_most(
-            "test_accuracy.a_only", CHANCE_BAND, f"A alone (x) stays near chance: ≤ {CHANCE_BAND:.0%} test accuracy"
+            "test_accuracy.a_only",
+            CHANCE_BAND,
+            L_("A alone (x) stays near chance: ≤ {bound:.0%} test accuracy", bound=CHANCE_BAND),
         ),
-        at_most("test_accuracy.b_only", CHANCE_BAND, f"B alone (y) stays near chance: ≤ {CHANCE_BAND:.0%}"),
-        at_most("test_accuracy.late_sum", CHANCE_BAND, f"late fusion (sum of logits) stays ≤ {CHANCE_BAND:.0%}"),
-        at_most("test_accuracy.linear_concat", CHANCE_BAND, f"a linear model on [x, y] stays ≤ {CHANCE_BAND:.0%}"),
-        at_least("test_accuracy.interaction", SOLVED, f"a linear model on [x, y, x·y] reaches ≥ {SOLVED:.0%}"),
-        at_least("test_accuracy.mlp", SOLVED, f"an MLP on [x, y] reaches ≥ {SOLVED:.0%}"),
-        between("pid.synergy", 1 - 1e-9, 1 + 1e-9, "XOR's information is pure synergy: 1 bit (Williams–Beer PID)"),
+        at_most(
+            "test_accuracy.b_only", CHANCE_BAND, L_("B alone (y) stays near chance: ≤ {bound:.0%}", bound=CHANCE_BAND)
+        ),
+        at_most(
+            "test_accuracy.late_sum",
+            CHANCE_BAND,
+            L_("late fusion (sum of logits) stays ≤ {bound:.0%}", bound=CHANCE_BAND),
+        ),
+        at_most(
+            "test_accuracy.linear_concat",
+            CHANCE_BAND,
+            L_("a linear model on [x, y] stays ≤ {bound:.0%}", bound=CHANCE_BAND),
+        ),
+        at_least(
+            "test_accuracy.interaction", SOLVED, L_("a linear model on [x, y, x·y] reaches ≥ {bound:.0%}", bound=SOLVED)
+        ),
+        at_least("test_accuracy.mlp", SOLVED, L_("an MLP on [x, y] reaches ≥ {bound:.0%}", bound=SOLVED)),
+        between("pid.synergy", 1 - 1e-9, 1 + 1e-9, L_("XOR's information is pure synergy: 1 bit (Williams–Beer PID)")),
     ),
 )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-PRESS_PLAY = "Press ▶ Play (or Space):"
+from mmplay.i18n import _
 
 
 def percent(value: float) -> str:
@@ -16,8 +16,11 @@ def percent(value: float) -> str:
 
 def untrained(steps_done: int, what: str) -> str:
     """Before any training step, the sentence that says ``what`` appears once trained; after, ``""`` (so a page
-    draws its verdict only when this is empty)."""
-    return "" if steps_done else f"{PRESS_PLAY} {what} once the models have trained."
+    draws its verdict only when this is empty). ``what``, already translated, is a clause ending in "shows"
+    ("Which fusion stays calibrated shows"); the Chinese sentence puts it after "once the models have trained"."""
+    if steps_done:
+        return ""
+    return _("Press ▶ Play (or Space): {what} once the models have trained.", what=what)
 
 
 def accuracy_cards(
@@ -33,8 +36,8 @@ def accuracy_cards(
 def chance_caption(chance: float, before: str = "", after: str = "") -> None:
     """One line: ``before``, the chance level (the accuracy of always answering the most common class),
     ``after`` (e.g. :func:`untrained`'s sentence) — one element, so the page's first chart stays on screen."""
-    text = f"{before}Chance level: **{percent(chance)}** (always answering the most common class). {after}"
-    st.caption(text.strip())
+    level = _("Chance level: **{chance}** (always answering the most common class).", chance=percent(chance))
+    st.caption(f"{before}{level} {after}".strip())
 
 
 def note(text: str) -> None:

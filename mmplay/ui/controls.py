@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from mmplay.config import at_resolution, decimals, log_stops, slider_step
+from mmplay.i18n import _, current_language, language
 
 C = TypeVar("C")
 
@@ -18,10 +19,11 @@ NUMBER_INPUT_ABOVE = 4000  # an integer knob with a wider range than this is typ
 def _widget(field: dataclasses.Field, label: str, key: str, off: str | None = None) -> Any:
     """The knob's widget; ``off``: why it does not apply now (then it is disabled and says so)."""
     meta = field.metadata
-    help_text = meta.get("help") or None
+    help_text = _(meta["help"]) if meta.get("help") else None
     common = {"key": key, "help": help_text, "disabled": off is not None}
     if meta.get("choices"):
-        return st.selectbox(label, meta["choices"], **common)
+        code = current_language()  # the names are shown in this run's language, wherever the widget formats them
+        return st.selectbox(label, meta["choices"], format_func=lambda value: choice_name(field, value, code), **common)
     if isinstance(field.default, bool):
         return st.toggle(label, **common)
     lo, hi = meta.get("lo"), meta.get("hi")
@@ -38,13 +40,28 @@ def _widget(field: dataclasses.Field, label: str, key: str, off: str | None = No
     )
 
 
-def why_off(field: dataclasses.Field, values: Mapping[str, Any], labels: Mapping[str, str]) -> str | None:
+def choice_name(field: dataclasses.Field, value: Any, code: str) -> str:
+    """What the widget shows for one of the knob's choices: its declared name in language ``code`` (else the
+    value)."""
+    name = field.metadata.get("names", {}).get(value)
+    if not name:
+        return str(value)
+    with language(code):
+        return _(name)
+
+
+def why_off(
+    field: dataclasses.Field,
+    fields: Mapping[str, dataclasses.Field],
+    values: Mapping[str, Any],
+    labels: Mapping[str, str],
+) -> str | None:
     """Why ``field`` does not apply at ``values`` (its ``only_if`` knob holds another value), or ``None``."""
     rule = field.metadata.get("only_if")
     if rule is None or values[rule[0]] in rule[1]:
         return None
-    wanted = " or ".join(f"“{v}”" for v in rule[1])
-    return f"Not used now: only when {labels.get(rule[0], rule[0])} is {wanted}."
+    wanted = _(" or ").join(f"“{choice_name(fields[rule[0]], v, current_language())}”" for v in rule[1])
+    return _("Not used now: only when {knob} is {values}.", knob=labels.get(rule[0], rule[0]), values=wanted)
 
 
 def config_controls(
@@ -71,7 +88,7 @@ def config_controls(
         state_key = f"{key}.{name}"
         if reseed or state_key not in st.session_state:
             st.session_state[state_key] = values[name]
-        off = (inapplicable or {}).get(name) or why_off(fields[name], values, labels)
+        off = (inapplicable or {}).get(name) or why_off(fields[name], fields, values, labels)
         values[name] = at_resolution(fields[name], _widget(fields[name], label, state_key, off))
         if off:
             st.caption(off)

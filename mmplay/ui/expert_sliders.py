@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.ui.url_state import query, write_page_param
 
 PARAM = "experts"
@@ -23,18 +24,22 @@ def parse_experts(raw: str) -> list[tuple[float, float, float]]:
     for part in raw.split(","):
         values = part.split(":")
         if len(values) != 3:
-            raise ValueError(f"{part!r} is not μ:σ:π")
+            raise ValueError(_("{part} is not μ:σ:π", part=repr(part)))
         try:
             expert = tuple(float(v) for v in values)
         except ValueError as err:
-            raise ValueError(f"{part!r} is not three numbers") from err
+            raise ValueError(_("{part} is not three numbers", part=repr(part))) from err
         for name, value in zip(RANGES, expert):
             lo, hi = RANGES[name]
             if not lo <= value <= hi:
-                raise ValueError(f"{name} = {value:g} is outside {lo:g} … {hi:g}")
+                raise ValueError(
+                    _("{name} = {value:g} is outside {lo:g} … {hi:g}", name=name, value=value, lo=lo, hi=hi)
+                )
         experts.append(expert)
     if not MIN_EXPERTS <= len(experts) <= MAX_EXPERTS:
-        raise ValueError(f"{len(experts)} experts (want {MIN_EXPERTS} to {MAX_EXPERTS})")
+        raise ValueError(
+            _("{count} experts (want {low} to {high})", count=len(experts), low=MIN_EXPERTS, high=MAX_EXPERTS)
+        )
     return experts
 
 
@@ -43,7 +48,7 @@ def experts_string(means: Sequence[float], stds: Sequence[float], weights: Seque
     return ",".join(f"{m:.1f}:{s:.1f}:{p:.2f}" for m, s, p in zip(means, stds, weights))
 
 
-DEFAULT_STRING = experts_string([m for m, _ in DEFAULTS[:2]], [s for _, s in DEFAULTS[:2]], [0.5, 0.5])
+DEFAULT_STRING = experts_string([d[0] for d in DEFAULTS[:2]], [d[1] for d in DEFAULTS[:2]], [0.5, 0.5])
 
 
 def start_from_link(from_link: bool) -> None:
@@ -56,7 +61,13 @@ def start_from_link(from_link: bool) -> None:
         try:
             experts = parse_experts(query()[PARAM])
         except ValueError as err:
-            st.warning(f"experts={query()[PARAM]!r} ignored: {err}. Format: μ:σ:π,μ:σ:π (2 to 4 experts).")
+            st.warning(
+                _(
+                    "experts={value} ignored: {error}. Format: μ:σ:π,μ:σ:π (2 to 4 experts).",
+                    value=repr(query()[PARAM]),
+                    error=err,
+                )
+            )
     st.session_state[COUNT_KEY] = len(experts)
     for k, (m, s, p) in enumerate(experts):
         st.session_state[f"experts.mu{k}"], st.session_state[f"experts.sd{k}"] = m, s
@@ -66,16 +77,16 @@ def start_from_link(from_link: bool) -> None:
 def expert_sliders() -> tuple[list[float], list[float], list[float]]:
     """The count slider and one column of μ, σ, π sliders per expert; the values are written to the URL
     (unless they are the defaults)."""
-    count = st.slider("number of experts", MIN_EXPERTS, MAX_EXPERTS, key=COUNT_KEY)
+    count = st.slider(_("number of experts"), MIN_EXPERTS, MAX_EXPERTS, key=COUNT_KEY)
     means, stds, weights = [], [], []
     for k, col in enumerate(st.columns(count)):
         for name, default in zip(("mu", "sd", "pi"), (*DEFAULTS[k], 1.0 / count)):
             st.session_state.setdefault(f"experts.{name}{k}", default)
         with col:
-            st.markdown(f"**Expert {k + 1}**")
-            means.append(st.slider("mean μ", *RANGES["mu"], step=STEPS["mu"], key=f"experts.mu{k}"))
-            stds.append(st.slider("std σ", *RANGES["sd"], step=STEPS["sd"], key=f"experts.sd{k}"))
-            weights.append(st.slider("mixture weight π", *RANGES["pi"], step=STEPS["pi"], key=f"experts.pi{k}"))
+            st.markdown(_("**Expert {number}**", number=k + 1))
+            means.append(st.slider(_("mean μ"), *RANGES["mu"], step=STEPS["mu"], key=f"experts.mu{k}"))
+            stds.append(st.slider(_("std σ"), *RANGES["sd"], step=STEPS["sd"], key=f"experts.sd{k}"))
+            weights.append(st.slider(_("mixture weight π"), *RANGES["pi"], step=STEPS["pi"], key=f"experts.pi{k}"))
     written = experts_string(means, stds, weights)
     write_page_param("experts", PARAM, None if written == DEFAULT_STRING else written)
     return means, stds, weights

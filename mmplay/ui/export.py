@@ -1,5 +1,6 @@
-"""Export: a zip with the config (JSON), the metrics at the user's settings and the training history
-(CSV), and the figures (HTML)."""
+"""Export: a zip with a README (what each file holds, and the link back to these settings, in the session's
+language), the config (JSON), the metrics at the user's settings and the training history (CSV), and the
+figures (HTML)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from mmplay.config import config_to_strings
+from mmplay.i18n import _
+from mmplay.labs import LABS
+
 
 def history_csv(rows: Sequence[Mapping[str, float]]) -> str:
     """Rows of ``{column: value}`` as CSV text; columns are the union, in first-seen order."""
@@ -25,6 +30,29 @@ def history_csv(rows: Sequence[Mapping[str, float]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def export_readme(lab: str, config: Any, steps: int) -> str:
+    """The bundle's README.md: the lab, how far it trained, each file's contents, the URL query to reopen it."""
+    query = "&".join(f"{key}={value}" for key, value in config_to_strings(config).items())
+    return "\n".join(
+        [
+            _("# mmplay export: {lab}", lab=str(LABS[lab].entry.title)),
+            "",
+            _(
+                "Trained for {steps} steps. Open these settings again: `/{lab}?{query}`",
+                steps=steps,
+                lab=lab,
+                query=query,
+            ),
+            "",
+            _("- `config.json`: the lab's settings (the knobs of the page)."),
+            _("- `metrics.csv`: every metric at your settings (`metric,value`)."),
+            _("- `history.csv`: one row per training snapshot (step, losses, metrics)."),
+            _("- `figures.html`: the page's charts, interactive; it works offline."),
+            "",
+        ]
+    )
 
 
 def export_zip(
@@ -41,6 +69,8 @@ def export_zip(
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        steps = int(rows[-1]["step"]) if rows else 0
+        bundle.writestr("README.md", export_readme(lab, config, steps))
         bundle.writestr("config.json", json.dumps({"lab": lab, "config": asdict(config)}, indent=2))
         bundle.writestr("metrics.csv", history_csv([{"metric": k, "value": v} for k, v in sorted(metrics.items())]))
         bundle.writestr("history.csv", history_csv(rows))
@@ -52,7 +82,7 @@ def export_zip(
 def export_button(lab: str, make_bundle: Callable[[], bytes], key: str) -> None:
     """A download button whose zip is built only when clicked."""
     st.download_button(
-        "⬇ Export (config, metrics, figures)",
+        _("⬇ Export (config, metrics, figures)"),
         data=make_bundle,
         file_name=f"mmplay-{lab}.zip",
         mime="application/zip",

@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs.declaration import Extra, Lab
 from mmplay.ui.runtime import training_slot
 
@@ -67,22 +68,23 @@ def _request(flag: str, wanted: bool) -> None:
 
 def _compute(extra: Extra, config: Any, run: Any, flag: str) -> dict | None:
     """Run ``extra`` under a training slot with a progress bar and Cancel; ``None`` if no slot was free."""
-    st.button("✖ Cancel", key=f"{flag}.cancel", on_click=_request, args=(flag, False))
-    bar = st.progress(0.0, text=f"{extra.label} — waiting for a training slot…")
+    st.button(_("✖ Cancel"), key=f"{flag}.cancel", on_click=_request, args=(flag, False))
+    label = str(extra.label)
+    bar = st.progress(0.0, text=_("{task} — waiting for a training slot…", task=label))
     last = [0.0]
 
     def progress(done: float) -> None:
         now = time.monotonic()
         if now - last[0] >= PROGRESS_EVERY_S:
             last[0] = now
-            bar.progress(min(max(done, 0.0), 1.0), text=f"{extra.label} — {done:.0%}")
+            bar.progress(min(max(done, 0.0), 1.0), text=f"{label} — {done:.0%}")
 
     with training_slot(timeout_s=30.0) as ok:
         if not ok:
             bar.empty()
-            st.warning("The server is busy with other students' work; press the button again in a moment.")
+            st.warning(_("The server is busy with other students' work; press the button again in a moment."))
             return None
-        bar.progress(0.0, text=f"{extra.label} — 0%")
+        bar.progress(0.0, text=f"{label} — 0%")
         result = extra.compute(config, run, progress)
     bar.empty()
     return result
@@ -102,7 +104,7 @@ def extra_result(lab: Lab, name: str, config: Any, run: Any, auto: bool = False)
     if auto and flag not in st.session_state:
         st.session_state[flag] = True
     if not st.session_state.get(flag):
-        st.button(extra.label, key=f"{lab.slug}.extra.{name}", on_click=_request, args=(flag, True))
+        st.button(str(extra.label), key=f"{lab.slug}.extra.{name}", on_click=_request, args=(flag, True))
         return None
     result = _compute(extra, config, run, flag)
     if result is not None:

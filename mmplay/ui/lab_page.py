@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mmplay.config import run_config
+from mmplay.i18n import N_, _, current_language, language
 from mmplay.labs import LABS
 from mmplay.labs.declaration import Lab, Metrics, flatten
 from mmplay.train import history_rows
@@ -34,7 +35,7 @@ from mmplay.ui.predict import PREDICT_KEY, lock_prediction, predict_first
 from mmplay.ui.url_state import opened_from_link, query, read_url, write_page_param, write_url
 from mmplay.view import View
 
-STOP_LABEL = "Play stops at step"
+STOP_LABEL = N_("Play stops at step")  # the ``steps`` knob's label, translated where shown
 
 
 @dataclass
@@ -75,7 +76,7 @@ class LabPage:
         speed = st.session_state[speed_key]
         view = dataclasses.replace(view, speed=None if speed == lab.default_speed else speed)
         lab_header(slug, title, claim, view)
-        labels = {**labels, "steps": STOP_LABEL}
+        labels = {**labels, "steps": _(STOP_LABEL)}
         with st.sidebar:
             st.header(heading)
             config = config_controls(lab.config, config, labels, slug, view.hidden, from_link, inapplicable)
@@ -145,12 +146,14 @@ class LabPage:
         return bool(st.session_state[f"{self.lab.slug}.run"].playing)
 
     def export(self, figures: Callable[[Any], Mapping[str, go.Figure]]) -> None:
-        """The download: config, metrics at the user's settings, the training history, the figures."""
-        slug = self.lab.slug
+        """The download: config, metrics at the user's settings, the training history, the figures (their texts in
+        the session's language: Streamlit builds the zip on the click, outside the session's script run)."""
+        slug, code = self.lab.slug, current_language()
 
         def bundle() -> bytes:
             run = self.state.run
-            return export_zip(slug, self.config, self.metrics(run), history_rows(run.trainer.history), figures(run))
+            with language(code):
+                return export_zip(slug, self.config, self.metrics(run), history_rows(run.trainer.history), figures(run))
 
         if not self.view.hides("export"):
             export_button(slug, bundle, key=f"{slug}.export")

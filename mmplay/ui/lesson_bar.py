@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.labs.lessons import Lesson, lessons, step_query
+from mmplay.ui.language import language_param
 from mmplay.view import View
 
 
@@ -16,7 +18,7 @@ def page_file(slug: str) -> str:
 def step_link(lesson: Lesson, number: int, label: str, present: bool) -> None:
     """A link that opens step ``number`` of ``lesson`` as its lesson link would."""
     step = lesson.steps[number - 1]
-    st.page_link(page_file(step.page), label=label, query_params=step_query(lesson, number, present))
+    st.page_link(page_file(step.page), label=label, query_params=step_query(lesson, number, present) | language_param())
 
 
 def lesson_bar(view: View) -> None:
@@ -25,23 +27,47 @@ def lesson_bar(view: View) -> None:
         return
     lesson = lessons().get(view.lesson)
     if lesson is None:
-        st.warning(f"lesson={view.lesson!r} is not a shipped lesson ({', '.join(lessons())}); showing the lab alone.")
+        st.warning(
+            _(
+                "lesson={value} is not a shipped lesson ({lessons}); showing the lab alone.",
+                value=repr(view.lesson),
+                lessons=", ".join(lessons()),
+            )
+        )
         return
-    count = len(lesson.steps)
+    count, title = len(lesson.steps), _(lesson.title)
     number = view.step or 1
     if not 1 <= number <= count:
-        st.warning(f"step={number} is not a step of “{lesson.title}” (1 … {count}); showing step 1.")
+        st.warning(
+            _(
+                "step={number} is not a step of “{title}” (1 … {count}); showing step 1.",
+                number=number,
+                title=title,
+                count=count,
+            )
+        )
         number = 1
     with st.container(border=True):
         row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
         with row:
-            st.markdown(f"📚 **{lesson.title}** · step **{number} / {count}**", width="content")
+            st.markdown(
+                _("📚 **{title}** · step **{number} / {count}**", title=title, number=number, count=count),
+                width="content",
+            )
             if number > 1:
-                step_link(lesson, number - 1, "← Back", view.present)
+                step_link(lesson, number - 1, _("← Back"), view.present)
             if number < count:
-                step_link(lesson, number + 1, "**Next →**", view.present)
+                step_link(lesson, number + 1, _("**Next →**"), view.present)
             else:
-                st.page_link("app_pages/home.py", label="Finish ✓")
+                st.page_link("app_pages/home.py", label=_("Finish ✓"), query_params=language_param())
         step = lesson.steps[number - 1]
-        then = "" if step.autoplay else " Let everyone answer, then press **▶ Play** (Space)."
-        st.markdown(f"🤔 **Ask the class:** {step.question}{then}")
+        question = _(step.question)
+        if step.autoplay:
+            st.markdown(_("🤔 **Ask the class:** {question}", question=question))
+        else:
+            st.markdown(
+                _(
+                    "🤔 **Ask the class:** {question} Let everyone answer, then press **▶ Play** (Space).",
+                    question=question,
+                )
+            )

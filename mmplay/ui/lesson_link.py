@@ -9,10 +9,20 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from mmplay.config import config_to_strings
+from mmplay.i18n import N_, _
+from mmplay.ui.language import language_param
 from mmplay.view import PARTS, View, view_to_strings
 
-PART_LABELS = dict(
-    zip(PARTS, ("the sidebar (all settings)", "the explanation", "the predict-first question", "the download"))
+PART_LABELS = dict(  # English; translated where shown
+    zip(
+        PARTS,
+        (
+            N_("the sidebar (all settings)"),
+            N_("the explanation"),
+            N_("the predict-first question"),
+            N_("the download"),
+        ),
+    )
 )
 
 
@@ -24,7 +34,8 @@ def page_address(slug: str) -> str:
 
 def lesson_url(slug: str, config: Any, view: View, own: Mapping[str, str] | None = None) -> str:
     """The link that opens ``slug`` at ``config`` with ``view`` and the page's ``own`` parameters."""
-    return f"{page_address(slug)}?{urlencode(config_to_strings(config) | view_to_strings(view) | dict(own or {}))}"
+    query = config_to_strings(config) | view_to_strings(view) | dict(own or {}) | language_param()
+    return f"{page_address(slug)}?{urlencode(query)}"
 
 
 def lesson_link_popover(
@@ -32,21 +43,24 @@ def lesson_link_popover(
 ) -> None:
     """Tick parts and settings to hide, presentation mode and autoplay; the link updates as you tick. It
     carries the page's own ``page_keys`` as they are in the URL now, and the steps per tick."""
-    with st.popover("🔗 Lesson link", width="stretch"):
-        st.caption("A link that opens this lab with the settings above — for a slide, a chat or a worksheet.")
-        names = {**PART_LABELS, **{name: f"the “{label}” control" for name, label in knobs.items()}}
+    with st.popover(_("🔗 Lesson link"), width="stretch"):
+        st.caption(_("A link that opens this lab with the settings above — for a slide, a chat or a worksheet."))
+        parts = {name: _(label) for name, label in PART_LABELS.items()}
+        names = {**parts, **{name: _("the “{label}” control", label=label) for name, label in knobs.items()}}
         hidden = st.multiselect(
-            "Hide",
+            _("Hide"),
             list(names),
             default=[n for n in names if view.hides(n)],
             format_func=names.get,
             key=f"{slug}.link.hide",
         )
         present = st.checkbox(
-            "Presentation mode (sidebar closed, larger type)", value=view.present, key=f"{slug}.link.present"
+            _("Presentation mode (sidebar closed, larger type)"), value=view.present, key=f"{slug}.link.present"
         )
-        autoplay = st.checkbox("Start training when the link opens", value=view.autoplay, key=f"{slug}.link.autoplay")
+        autoplay = st.checkbox(
+            _("Start training when the link opens"), value=view.autoplay, key=f"{slug}.link.autoplay"
+        )
         link = View(frozenset(hidden), present, autoplay, speed=view.speed)
         own = {key: st.query_params[key] for key in page_keys if key in st.query_params}
         st.code(lesson_url(slug, config, link, own), language=None, wrap_lines=True)
-        st.caption("Copy it with the button at the code's top right. Hidden settings still apply.")
+        st.caption(_("Copy it with the button at the code's top right. Hidden settings still apply."))

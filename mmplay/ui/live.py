@@ -16,6 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import streamlit as st
 
+from mmplay.i18n import _
 from mmplay.ui.runtime import IDLE_TIMEOUT_S, configure_torch, demand, idle_runs, training_slot
 from mmplay.view import SPEEDS
 
@@ -52,8 +53,11 @@ def live_state(key: str, config: Any, build: Callable[[Any], R], fresh: bool = F
     state: LiveState[R] | None = st.session_state.get(key)
     if state is not None and state.run is None:
         st.info(
-            f"This lab sat idle for over {IDLE_TIMEOUT_S / 60:.0f} min, so the server freed its model to make "
-            "room for others: it starts again from step 0. Press ▶ Play to train it."
+            _(
+                "This lab sat idle for over {minutes:.0f} min, so the server freed its model to make room for "
+                "others: it starts again from step 0. Press ▶ Play to train it.",
+                minutes=IDLE_TIMEOUT_S / 60,
+            )
         )
     if fresh or state is None or state.run is None or state.config != config:
         state = LiveState(config=config, run=build(config))
@@ -90,15 +94,27 @@ def pace_notice(key: str, interval_s: float) -> None:
     if last is None or now - last < SLOW_TICK_FACTOR * interval_s:
         return
     others = demand().count  # this session's tick has left the queue already
-    why = (
-        f"{others} other student{'s are' if others != 1 else ' is'} training now"
-        if others
-        else "it is busy with other work"
-    )
-    st.caption(
-        f"⏳ The server is shared: {why}, so your model steps every {now - last:.1f} s "
-        f"instead of every {interval_s:.1f} s."
-    )
+    pace = {"actual": now - last, "asked": interval_s}
+    if others == 0:
+        text = _(
+            "⏳ The server is shared: it is busy with other work, so your model steps every {actual:.1f} s "
+            "instead of every {asked:.1f} s.",
+            **pace,
+        )
+    elif others == 1:
+        text = _(
+            "⏳ The server is shared: 1 other student is training now, so your model steps every {actual:.1f} s "
+            "instead of every {asked:.1f} s.",
+            **pace,
+        )
+    else:
+        text = _(
+            "⏳ The server is shared: {others} other students are training now, so your model steps every "
+            "{actual:.1f} s instead of every {asked:.1f} s.",
+            others=others,
+            **pace,
+        )
+    st.caption(text)
 
 
 def training_panel(
@@ -118,7 +134,7 @@ def training_panel(
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if state.playing:
             st.button(
-                "⏸ Pause",
+                _("⏸ Pause"),
                 key=f"{key}.pause",
                 on_click=_set_playing,
                 args=(key, False),
@@ -127,19 +143,24 @@ def training_panel(
             )
         else:
             st.button(
-                "▶ Play", key=f"{key}.play", on_click=_set_playing, args=(key, True), type="primary", shortcut="Space"
+                _("▶ Play"),
+                key=f"{key}.play",
+                on_click=_set_playing,
+                args=(key, True),
+                type="primary",
+                shortcut="Space",
             )
-        st.button("⏭ Step", key=f"{key}.step", on_click=_step, args=(key, speed_key, max_steps))
-        st.button("↺ Reset", key=f"{key}.reset", on_click=_reset, args=(key, build))
+        st.button(_("⏭ Step"), key=f"{key}.step", on_click=_step, args=(key, speed_key, max_steps))
+        st.button(_("↺ Reset"), key=f"{key}.reset", on_click=_reset, args=(key, build))
         st.select_slider(
-            "steps per tick",
+            _("steps per tick"),
             SPEEDS,
             key=speed_key,
             label_visibility="collapsed",
-            help="optimizer steps per screen update",
+            help=_("optimizer steps per screen update"),
             width=160,
         )
-        st.caption(f"← steps per tick · stops at step {max_steps}", width="content")
+        st.caption(_("← steps per tick · stops at step {steps}", steps=max_steps), width="content")
 
     @st.fragment(run_every=interval_s if state.playing else None)
     def live() -> None:
@@ -155,13 +176,15 @@ def training_panel(
                     wanted = min(int(st.session_state[speed_key]), max_steps - trainer.steps_done)
                     trainer.step(wanted, budget_s=TICK_BUDGET_S)
                 else:
-                    st.caption("The server is busy with other students' runs — this tick waited.")
+                    st.caption(_("The server is busy with other students' runs — this tick waited."))
             pace_notice(key, interval_s)
             if trainer.steps_done >= max_steps:
                 current.playing = False
                 st.rerun(scope="app")
-        status = "training…" if current.playing else "paused"
-        st.markdown(f"**Step {trainer.steps_done}** · {status}")
+        if current.playing:
+            st.markdown(_("**Step {step}** · training…", step=trainer.steps_done))
+        else:
+            st.markdown(_("**Step {step}** · paused", step=trainer.steps_done))
         render(current.run)
 
     live()

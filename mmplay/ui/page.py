@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from mmplay.i18n import DEFAULT_LANGUAGE, _, current_language
 from mmplay.ui.lesson_bar import lesson_bar
 from mmplay.ui.runtime import configure_torch
 from mmplay.ui.style import page_style
@@ -14,9 +15,11 @@ from mmplay.view import View
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
-def lab_text(lab: str) -> str:
-    """The lab's Markdown text (``assets/labs/<lab>.md``)."""
-    return (ASSETS / "labs" / f"{lab}.md").read_text(encoding="utf-8")
+def lab_text(lab: str, code: str = DEFAULT_LANGUAGE) -> str:
+    """The lab's Markdown text in language ``code``: ``assets/labs/<lab>.md`` in English, else
+    ``assets/labs/<code>/<lab>.md`` (a translated whole text, not a catalog of sentences)."""
+    folder = ASSETS / "labs" if code == DEFAULT_LANGUAGE else ASSETS / "labs" / code
+    return (folder / f"{lab}.md").read_text(encoding="utf-8")
 
 
 def lab_header(lab: str, title: str, claim: str, view: View) -> None:
@@ -35,5 +38,5 @@ def lab_header(lab: str, title: str, claim: str, view: View) -> None:
 def lab_explanation(lab: str, view: View) -> None:
     """The explanation: open in presentation mode, absent when the view hides ``text``."""
     if not view.hides("text"):
-        with st.expander("📖 What the seed says · what to try · what you should see", expanded=view.present):
-            st.markdown(lab_text(lab))
+        with st.expander(_("📖 What the seed says · what to try · what you should see"), expanded=view.present):
+            st.markdown(lab_text(lab, current_language()))

@@ -6,6 +6,8 @@ from collections.abc import Collection, Mapping
 
 import streamlit as st
 
+from mmplay.i18n import _
+
 PREDICT_KEY = "predict"  # the URL parameter holding a locked prediction
 
 
@@ -15,7 +17,14 @@ def lock_prediction(key: str, raw: str, options: Mapping[str, str]) -> None:
     picked = [name for name in (part.strip() for part in raw.split(",")) if name]
     unknown = [name for name in picked if name not in options]
     if unknown:
-        st.warning(f"predict={raw!r}: {', '.join(unknown)} not among the options ({', '.join(options)}); left out.")
+        st.warning(
+            _(
+                "predict={value}: {unknown} not among the options ({options}); left out.",
+                value=repr(raw),
+                unknown=", ".join(unknown),
+                options=", ".join(options),
+            )
+        )
     st.session_state[f"{key}.locked"] = {name for name in picked if name in options}
 
 
@@ -29,17 +38,17 @@ def predict_first(key: str, question: str, options: Mapping[str, str]) -> set[st
     if locked is not None:
         return locked
     with st.container(border=True, gap="small"):
-        st.markdown(f"**🤔 Predict first:** {question}")
+        st.markdown(_("**🤔 Predict first:** {question}", question=question))
         with st.container(horizontal=True, vertical_alignment="center"):
             choice = st.multiselect(
-                "Your prediction",
+                _("Your prediction"),
                 list(options),
                 format_func=options.get,
                 key=f"{key}.choice",
                 label_visibility="collapsed",
-                placeholder="Your prediction (pick none, one or several)",
+                placeholder=_("Your prediction (pick none, one or several)"),
             )
-            if st.button("Lock in my prediction", key=f"{key}.lock"):
+            if st.button(_("Lock in my prediction"), key=f"{key}.lock"):
                 st.session_state[f"{key}.locked"] = set(choice)
                 st.rerun()
     return None
@@ -49,12 +58,15 @@ def grade_prediction(key: str, predicted: set[str], actual: Collection[str], opt
     """Say which of the user's picks were right, next to what actually happened."""
     actual = set(actual)
     right = len(options) - len(predicted ^ actual)
-    names = lambda values: ", ".join(options[v] for v in options if v in values) or "none"  # noqa: E731
-    message = (
-        f"You predicted: **{names(predicted)}**. Actually solved: **{names(actual)}**. "
-        f"You were right about {right} of {len(options)}."
+    names = lambda values: ", ".join(options[v] for v in options if v in values) or _("none")  # noqa: E731
+    message = _(
+        "You predicted: **{predicted}**. Actually solved: **{actual}**. You were right about {right} of {total}.",
+        predicted=names(predicted),
+        actual=names(actual),
+        right=right,
+        total=len(options),
     )
     (st.success if predicted == actual else st.info)(message, icon="🎯")
-    if st.button("Predict again", key=f"{key}.again"):
+    if st.button(_("Predict again"), key=f"{key}.again"):
         st.session_state.pop(f"{key}.locked", None)
         st.rerun()

@@ -29,6 +29,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from mmplay.i18n import N_, _
+
 
 def configure_torch() -> int:
     """Set torch's intra-op threads (``MMPLAY_TORCH_THREADS``, default 1), at the start of every run.
@@ -186,7 +188,7 @@ WORKER_COOKIE = "MMPLAYWORKER"
 def worker_badge() -> None:
     """``worker k/N`` in the sidebar when several workers serve the class."""
     if WORKER and not WORKER.endswith("/1"):
-        st.sidebar.caption(f"worker {WORKER}")
+        st.sidebar.caption(_("worker {worker}", worker=WORKER))
 
 
 def moved_here(cookie: str | None, session_is_new: bool) -> bool:
@@ -195,7 +197,7 @@ def moved_here(cookie: str | None, session_is_new: bool) -> bool:
 
 
 MOVED_KEY = "mmplay.moved"  # set in a session that reached this worker because its own died
-MOVED_TEXT = (
+MOVED_TEXT = N_(  # translated where shown
     "The server restarted this lab: its worker stopped, so your model and any uploaded files are gone. "
     "Upload them again if you had, and press ▶ Play to start again."
 )
@@ -210,20 +212,20 @@ def restarted_notice() -> None:
         st.session_state[MOVED_KEY] = True
     if st.session_state.get(MOVED_KEY):
         notice = st.container(border=True)
-        notice.warning(MOVED_TEXT, icon="🔄")
-        notice.button("OK", key=f"{MOVED_KEY}.ok", on_click=st.session_state.pop, args=(MOVED_KEY, None))
+        notice.warning(_(MOVED_TEXT), icon="🔄")
+        notice.button(_("OK"), key=f"{MOVED_KEY}.ok", on_click=st.session_state.pop, args=(MOVED_KEY, None))
 
 
 def device_badge() -> None:
     """Show the compute device in the sidebar (``loading…`` until torch is imported)."""
     if "torch" not in sys.modules:
-        st.sidebar.caption("Device: starting…")
+        st.sidebar.caption(_("Device: starting…"))
         return
     from mmplay.device import describe_device
 
     try:
         label = describe_device()
     except (RuntimeError, ValueError) as err:
-        st.sidebar.error(f"Device setting problem: {err}")
+        st.sidebar.error(_("Device setting problem: {error}", error=err))
         return
-    st.sidebar.markdown(f"**Device:** `{label}`")
+    st.sidebar.markdown(_("**Device:** `{device}`", device=label))

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from mmplay.config import config_to_strings, parse_config
+from mmplay.i18n import _
+from mmplay.ui.language import LANGUAGE_KEY, language_param
 from mmplay.view import View, parse_view, split_query, view_to_strings
 
 C = TypeVar("C")
@@ -29,7 +31,8 @@ def read_url(cls: type[C], page_keys: Collection[str] = ()) -> tuple[C, View]:
     view, view_problems = parse_view(view_raw, [f.name for f in dataclasses.fields(cls)])
     problems += view_problems
     if problems:
-        st.warning("Some link settings were not valid and were reset:\n\n- " + "\n- ".join(problems), icon="⚠️")
+        heading = _("Some link settings were not valid and were reset:")
+        st.warning(heading + "\n\n- " + "\n- ".join(problems), icon="⚠️")
     return config, view
 
 
@@ -38,14 +41,19 @@ def opened_from_link(key: str) -> bool:
     from :func:`write_url` of an earlier run; an empty query (the navigation menu) is not a link."""
     current = query()
     written = st.session_state.get(f"{key}.url")
-    return written is None or (bool(current) and current != written)
+    if written is None:
+        return True
+    current.pop(LANGUAGE_KEY, None)  # a language switch is not a new link
+    written = {k: v for k, v in written.items() if k != LANGUAGE_KEY}
+    return bool(current) and current != written
 
 
 def write_url(key: str, config: Any, view: View, page_keys: Collection[str] = ()) -> None:
-    """Replace the URL's query parameters by ``config`` and ``view``, keeping the page's own ``page_keys``
-    (only when they differ)."""
+    """Replace the URL's query parameters by ``config`` and ``view``, keeping the page's own ``page_keys`` and
+    the session's language (only when they differ)."""
     current = query()
-    wanted = config_to_strings(config) | view_to_strings(view) | {k: current[k] for k in page_keys if k in current}
+    own = {k: current[k] for k in page_keys if k in current}
+    wanted = config_to_strings(config) | view_to_strings(view) | own | language_param()
     st.session_state[f"{key}.url"] = wanted
     if current != wanted:
         st.query_params.from_dict(wanted)

@@ -7,9 +7,15 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from mmplay.i18n import N_, _
 from mmplay.viz.figure import figure
 from mmplay.viz.style import MODALITY_COLORS, axis_title, layout
 
+MAP_NAMES = {  # English; shown through _()
+    "orthogonal": N_("rotation + scale"),
+    "linear": N_("general linear (ridge)"),
+    "mlp": N_("MLP (nonlinear)"),
+}
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star", "hexagon", "pentagon", "x", "bowtie")
 
 
@@ -30,11 +36,12 @@ def pair_view(
             "y": ys,
             "mode": "lines",
             "line": {"color": "rgba(120,120,120,0.35)", "width": 1},
-            "name": "pairs",
+            "name": _("pairs"),
             "hoverinfo": "skip",
         }
     ]
     symbols = [SYMBOLS[int(c) % len(SYMBOLS)] for c in labels]
+    hover = _("item %{customdata[0]} · cluster %{customdata[1]}")  # no values: %{…} stays for Plotly
     for name, xy, color in (("A", xy_a, MODALITY_COLORS["a"]), ("B", xy_b, MODALITY_COLORS["b"])):
         traces.append(
             {
@@ -42,17 +49,17 @@ def pair_view(
                 "x": xy[:, 0],
                 "y": xy[:, 1],
                 "mode": "markers",
-                "name": f"set {name}",
+                "name": _("set {name}", name=name),
                 "marker": {"color": color, "symbol": symbols, "size": 6, "opacity": 0.7},
                 "customdata": np.stack([items, labels], 1),
-                "hovertemplate": "item %{customdata[0]} · cluster %{customdata[1]}<extra>" + name + "</extra>",
+                "hovertemplate": hover + "<extra>" + name + "</extra>",
             }
         )
     return figure(traces, layout(title=title, height=420, extra={"yaxis": {"scaleanchor": "x"}}))
 
 
 def residual_bars(residuals: Mapping[str, float]) -> go.Figure:
-    names = {"orthogonal": "rotation + scale", "linear": "general linear (ridge)", "mlp": "MLP (nonlinear)"}
+    names = {key: _(label) for key, label in MAP_NAMES.items()}
     values = [residuals[k] for k in names]
     bars = {
         "type": "bar",
@@ -62,11 +69,14 @@ def residual_bars(residuals: Mapping[str, float]) -> go.Figure:
         "textposition": "outside",
         "marker": {"color": ["#1f77b4", "#9467bd", "#d62728"]},
     }
-    extra = {"yaxis": {**axis_title("held-out residual ‖f(A) − B‖ / ‖B − B̄‖"), "rangemode": "tozero"}}
-    return figure([bars], layout(title="Which map fits held-out pairs?", height=360, extra=extra))
+    extra = {"yaxis": {**axis_title(_("held-out residual ‖f(A) − B‖ / ‖B − B̄‖")), "rangemode": "tozero"}}
+    return figure([bars], layout(title=_("Which map fits held-out pairs?"), height=360, extra=extra))
 
 
 def residual_histogram(per_item: np.ndarray) -> go.Figure:
     histogram = {"type": "histogram", "x": per_item, "nbinsx": 40, "marker": {"color": "#7f7f7f"}}
-    extra = {"xaxis": axis_title("‖aligned A − B‖ per item (full Procrustes fit)"), "yaxis": axis_title("items")}
-    return figure([histogram], layout(title="Residual per item", height=300, extra=extra))
+    extra = {
+        "xaxis": axis_title(_("‖aligned A − B‖ per item (full Procrustes fit)")),
+        "yaxis": axis_title(_("items")),
+    }
+    return figure([histogram], layout(title=_("Residual per item"), height=300, extra=extra))

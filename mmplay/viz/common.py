@@ -6,8 +6,11 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from mmplay.i18n import N_, _
 from mmplay.viz.figure import Spec, figure
 from mmplay.viz.style import layout, log_axis
+
+WAITING = N_("▶ Play draws this curve as the model trains")  # translated where shown: waiting_note()
 
 
 def hline(y: float, *, color: str = "grey", dash: str = "dash", label: str | None = None) -> tuple[Spec, Spec | None]:
@@ -80,10 +83,11 @@ def line_chart(
     return figure(traces, layout(title=title, height=height, extra=extra))
 
 
-def waiting_note(text: str = "▶ Play draws this curve as the model trains") -> Spec:
-    """A note in the middle of a training curve's frame that has fewer than two points (nothing to draw)."""
+def waiting_note(text: str | None = None) -> Spec:
+    """A note in the middle of a training curve's frame that has fewer than two points (nothing to draw); by
+    default :data:`WAITING`, translated."""
     return {
-        "text": text,
+        "text": _(WAITING) if text is None else text,
         "xref": "paper",
         "yref": "paper",
         "x": 0.5,

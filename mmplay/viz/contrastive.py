@@ -8,12 +8,18 @@ import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 
+from mmplay.i18n import N_, _
 from mmplay.viz.common import hline
 from mmplay.viz.figure import figure
 from mmplay.viz.style import axis_title, layout
 
 # Plotly's "RdBu" as the stop list its validation would expand the name to (the figure is not validated)
 RDBU = [[i / (len(plotly.colors.diverging.RdBu) - 1), c] for i, c in enumerate(plotly.colors.diverging.RdBu)]
+REPRESENTATION_NAMES = {  # English; shown through _()
+    "raw": N_("raw features"),
+    "untrained": N_("untrained encoder"),
+    "trained": N_("trained encoder"),
+}
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 
@@ -29,13 +35,13 @@ def embedding_figure(points: Mapping[str, np.ndarray], method: str = "PCA") -> g
                 "x": points["xy"][mask, 0],
                 "y": points["xy"][mask, 1],
                 "mode": "markers",
-                "name": f"modality {modality}",
+                "name": _("modality {modality}", modality=modality),
                 "marker": {"color": colors, "symbol": symbol, "size": 6, "opacity": 0.75},
-                "text": [f"concept {c}" for c in points["concept"][mask]],
+                "text": [_("concept {concept}", concept=c) for c in points["concept"][mask]],
                 "hovertemplate": "%{text}<extra></extra>",
             }
         )
-    title = f"Joint embedding ({method}): colour = concept, ● = A, ✕ = B"
+    title = _("Joint embedding ({method}): colour = concept, ● = A, ✕ = B", method=method)
     return figure(traces, layout(title=title, height=420, extra={"yaxis": {"scaleanchor": "x"}}))
 
 
@@ -49,8 +55,8 @@ def similarity_figure(matrix: np.ndarray) -> go.Figure:
         "reversescale": True,
         "colorbar": {"title": {"text": "cos"}},
     }
-    extra = {"xaxis": axis_title("B item"), "yaxis": {**axis_title("A item"), "autorange": "reversed"}}
-    title = "Similarity of test pairs (the diagonal should light up)"
+    extra = {"xaxis": axis_title(_("B item")), "yaxis": {**axis_title(_("A item")), "autorange": "reversed"}}
+    title = _("Similarity of test pairs (the diagonal should light up)")
     return figure([heatmap], layout(title=title, height=420, extra=extra))
 
 
@@ -58,7 +64,7 @@ def efficiency_figure(table: Mapping[str, Mapping[str, Mapping[str, float]]], ch
     """Probe accuracy vs labels per concept for each representation, ± one std over draws."""
     ns = [int(n) for n in table]
     traces = []
-    for name, label in (("raw", "raw features"), ("untrained", "untrained encoder"), ("trained", "trained encoder")):
+    for name, label in REPRESENTATION_NAMES.items():
         means = [table[str(n)][name]["mean"] for n in ns]
         stds = [table[str(n)][name]["std"] for n in ns]
         traces.append(
@@ -67,15 +73,15 @@ def efficiency_figure(table: Mapping[str, Mapping[str, Mapping[str, float]]], ch
                 "x": ns,
                 "y": means,
                 "mode": "lines+markers",
-                "name": label,
+                "name": _(label),
                 "error_y": {"type": "data", "array": stds, "visible": True},
             }
         )
-    shape, note = hline(chance, color="grey", dash="dot", label="chance")
+    shape, note = hline(chance, color="grey", dash="dot", label=_("chance"))
     extra = {
         "shapes": [shape],
         "annotations": [note],
-        "xaxis": {**axis_title("labels per concept"), "type": "log", "tickvals": ns},
-        "yaxis": {**axis_title("probe test accuracy"), "range": [0, 1.02]},
+        "xaxis": {**axis_title(_("labels per concept")), "type": "log", "tickvals": ns},
+        "yaxis": {**axis_title(_("probe test accuracy")), "range": [0, 1.02]},
     }
-    return figure(traces, layout(title="Label efficiency (linear probes, modality A)", height=380, extra=extra))
+    return figure(traces, layout(title=_("Label efficiency (linear probes, modality A)"), height=380, extra=extra))

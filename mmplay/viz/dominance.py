@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from mmplay.i18n import _
 from mmplay.viz.common import hline, line_chart, waiting_note
 from mmplay.viz.figure import figure
 from mmplay.viz.style import MODALITY_COLORS, axis_title, layout
@@ -27,10 +28,10 @@ def grad_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
     steps = list(range(1, len(trace["grad_a"]) + 1))
     return line_chart(
         steps,
-        {"‖∇ encoder A‖": smooth(trace["grad_a"]), "‖∇ encoder B‖": smooth(trace["grad_b"])},
-        title="Gradient norm reaching each encoder (log)",
-        x_title="step",
-        y_title="norm",
+        {_("‖∇ encoder A‖"): smooth(trace["grad_a"]), _("‖∇ encoder B‖"): smooth(trace["grad_b"])},
+        title=_("Gradient norm reaching each encoder (log)"),
+        x_title=_("step"),
+        y_title=_("norm"),
         log_y=True,
         markers=False,
     )
@@ -40,13 +41,13 @@ def ogm_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
     steps = list(range(1, len(trace["rho"]) + 1))
     series = {"ρ = s_A / s_B": smooth(trace["rho"]), "k_A": trace["k_a"], "k_B": trace["k_b"]}
     if trace.get("w_a"):
-        series.update({"loss weight A": trace["w_a"], "loss weight B": trace["w_b"]})
+        series.update({_("loss weight A"): trace["w_a"], _("loss weight B"): trace["w_b"]})
     return line_chart(
         steps,
         series,
-        title="Discrepancy ρ, OGM coefficients k, loss weights",
-        x_title="step",
-        y_title="value",
+        title=_("Discrepancy ρ, OGM coefficients k, loss weights"),
+        x_title=_("step"),
+        y_title=_("value"),
         markers=False,
         reference=1.0,
     )
@@ -69,12 +70,13 @@ def probe_figure(
                 "x": list(steps),
                 "y": list(probes[u]),
                 "mode": "lines",
-                "name": f"probe {u.upper()}",
+                "name": _("probe {modality}", modality=u.upper()),
                 "line": {"color": color, "width": 3},
             }
         )
         if ceilings:
-            shape, note = hline(ceilings[u], color=color, dash="dash", label=f"{u.upper()} alone {ceilings[u]:.0%}")
+            label = _("{modality} alone {accuracy:.0%}", modality=u.upper(), accuracy=ceilings[u])
+            shape, note = hline(ceilings[u], color=color, dash="dash", label=label)
             shapes.append(shape)
             notes.append(note)
     if len(steps) < 2:
@@ -86,12 +88,12 @@ def probe_figure(
                 "x": list(kept_steps),
                 "y": list(kept_b),
                 "mode": "lines",
-                "name": f"probe B · {label}",
+                "name": _("probe B · {run}", run=label),
                 "line": {"dash": "dot"},
             }
         )
-    extra = {"xaxis": axis_title("step"), "yaxis": {**axis_title("probe test accuracy"), "range": [0.4, 1.02]}}
+    extra = {"xaxis": axis_title(_("step")), "yaxis": {**axis_title(_("probe test accuracy")), "range": [0.4, 1.02]}}
     if shapes:
         extra.update(shapes=shapes, annotations=notes)
-    title = "What each encoder learned (linear probe) vs training it alone"
+    title = _("What each encoder learned (linear probe) vs training it alone")
     return figure(traces, layout(title=title, height=380, extra=extra))

@@ -7,46 +7,58 @@ from collections.abc import Mapping, Sequence
 import plotly.colors
 import plotly.graph_objects as go
 
+from mmplay.i18n import N_, _
 from mmplay.viz.common import diagonal, line_chart
 from mmplay.viz.figure import figure
 from mmplay.viz.style import axis_title, layout
 
-PREDICTOR_LABELS = {
-    "a_only": "A only",
-    "b_only": "B only",
+PREDICTOR_LABELS = {  # English; shown through predictor_labels()
+    "a_only": N_("A only"),
+    "b_only": N_("B only"),
     "sum_corrected": "ℓA + ℓB − logit π",
-    "sum_uncorrected": "ℓA + ℓB (prior twice)",
-    "joint": "LR on [xA, xB]",
-    "bayes": "exact Bayes",
+    "sum_uncorrected": N_("ℓA + ℓB (prior twice)"),
+    "joint": N_("LR on [xA, xB]"),
+    "bayes": N_("exact Bayes"),
 }
 VIRIDIS = [[i / (len(plotly.colors.sequential.Viridis) - 1), c] for i, c in enumerate(plotly.colors.sequential.Viridis)]
-SEQ_LABELS = {"concat": "concat-MLP", "mean_pool": "mean-pool MLP", "attention": "cross-attention"}
+SEQ_LABELS = {"concat": N_("concat-MLP"), "mean_pool": N_("mean-pool MLP"), "attention": N_("cross-attention")}
+
+
+def predictor_labels() -> dict[str, str]:
+    """The six predictors' names, in the current language."""
+    return {name: _(label) for name, label in PREDICTOR_LABELS.items()}
+
+
+def seq_labels() -> dict[str, str]:
+    """The three sequence models' names, in the current language."""
+    return {name: _(label) for name, label in SEQ_LABELS.items()}
 
 
 def posterior_scatter(pairs: Mapping[str, Sequence[float]]) -> go.Figure:
     """Fused posteriors against the exact Bayes posterior; the diagonal is perfect agreement."""
+    labels = predictor_labels()
     traces = [
         {
             "type": "scatter",
             "x": pairs["bayes"],
             "y": pairs[name],
             "mode": "markers",
-            "name": PREDICTOR_LABELS[name],
+            "name": labels[name],
             "marker": {"size": 4, "opacity": 0.6},
         }
         for name in ("sum_corrected", "sum_uncorrected", "joint")
     ]
-    traces.append(diagonal("diagonal"))
+    traces.append(diagonal(_("diagonal")))
     extra = {
-        "xaxis": {**axis_title("exact Bayes P(y=1 | xA, xB)"), "range": [0, 1]},
-        "yaxis": {**axis_title("fused P(y=1)"), "range": [0, 1]},
+        "xaxis": {**axis_title(_("exact Bayes P(y=1 | xA, xB)")), "range": [0, 1]},
+        "yaxis": {**axis_title(_("fused P(y=1)")), "range": [0, 1]},
     }
-    return figure(traces, layout(title="Fused vs Bayes posterior", height=400, extra=extra))
+    return figure(traces, layout(title=_("Fused vs Bayes posterior"), height=400, extra=extra))
 
 
 def reliability_figure(tables: Mapping[str, Mapping[str, Sequence[float]]]) -> go.Figure:
     """Mean predicted probability vs observed frequency per bin (empty bins dropped)."""
-    traces = []
+    traces, labels = [], predictor_labels()
     for name in ("sum_corrected", "sum_uncorrected", "joint", "bayes"):
         table = tables[name]
         keep = [i for i, n in enumerate(table["count"]) if n > 0]
@@ -56,36 +68,37 @@ def reliability_figure(tables: Mapping[str, Mapping[str, Sequence[float]]]) -> g
                 "x": [table["confidence"][i] for i in keep],
                 "y": [table["frequency"][i] for i in keep],
                 "mode": "lines+markers",
-                "name": PREDICTOR_LABELS[name],
+                "name": labels[name],
             }
         )
-    traces.append(diagonal("calibrated"))
+    traces.append(diagonal(_("calibrated")))
     extra = {
-        "xaxis": {**axis_title("predicted P(y=1)"), "range": [0, 1]},
-        "yaxis": {**axis_title("observed frequency"), "range": [0, 1]},
+        "xaxis": {**axis_title(_("predicted P(y=1)")), "range": [0, 1]},
+        "yaxis": {**axis_title(_("observed frequency")), "range": [0, 1]},
     }
-    return figure(traces, layout(title="Reliability diagram", height=400, extra=extra))
+    return figure(traces, layout(title=_("Reliability diagram"), height=400, extra=extra))
 
 
 def sweep_figures(sweep: Mapping[str, Mapping]) -> dict[str, go.Figure]:
     """Accuracy, parameters and FLOPs per example against sequence length T."""
     lengths = [int(t) for t in sweep]
-    series = lambda key: {SEQ_LABELS[m]: [sweep[str(t)][key][m] for t in lengths] for m in SEQ_LABELS}  # noqa: E731
+    labels, frames = seq_labels(), _("frames T")
+    series = lambda key: {labels[m]: [sweep[str(t)][key][m] for t in lengths] for m in labels}  # noqa: E731
     return {
         "accuracy": line_chart(
             lengths,
             series("accuracy"),
-            title="Test accuracy vs sequence length",
-            x_title="frames T",
-            y_title="accuracy",
+            title=_("Test accuracy vs sequence length"),
+            x_title=frames,
+            y_title=_("accuracy"),
             y_range=[0, 1.02],
             reference=0.25,
         ),
         "params": line_chart(
-            lengths, series("params"), title="Parameters", x_title="frames T", y_title="parameters", log_y=True
+            lengths, series("params"), title=_("Parameters"), x_title=frames, y_title=_("parameters"), log_y=True
         ),
         "flops": line_chart(
-            lengths, series("flops"), title="FLOPs per example", x_title="frames T", y_title="FLOPs", log_y=True
+            lengths, series("flops"), title=_("FLOPs per example"), x_title=frames, y_title="FLOPs", log_y=True
         ),
     }
 
@@ -106,9 +119,9 @@ def attention_heatmap(weights: Sequence[Sequence[float]], targets: Sequence[int]
             "x": list(targets),
             "y": list(range(len(targets))),
             "mode": "markers",
-            "name": "relevant frame",
+            "name": _("relevant frame"),
             "marker": {"symbol": "x-thin", "size": 12, "line": {"width": 2, "color": "red"}},
         },
     ]
-    extra = {"xaxis": axis_title("frame t"), "yaxis": {**axis_title("test example"), "autorange": "reversed"}}
-    return figure(traces, layout(title="Where the question looks (attention weights)", height=320, extra=extra))
+    extra = {"xaxis": axis_title(_("frame t")), "yaxis": {**axis_title(_("test example")), "autorange": "reversed"}}
+    return figure(traces, layout(title=_("Where the question looks (attention weights)"), height=320, extra=extra))

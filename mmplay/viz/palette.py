@@ -4,14 +4,18 @@ A look is ``(colour, dash, symbol)``. Colours are the Okabe–Ito set without it
 on one of Streamlit's two themes), so a method keeps its colour in light and dark mode and for colour-blind
 readers; dash and marker tell apart lines that lie on top of each other. :func:`dress` gives a trace its look by
 its legend name, unless the trace sets its own colour. Names not listed here get a look from a stable hash of the
-name (CRC-32), the same in every chart and every process.
+name (CRC-32), the same in every chart and every process. A listed name translated into the session's language
+(a Chinese legend) keeps the English name's look.
 """
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Mapping
 from typing import Any, NamedTuple
+
+from mmplay.i18n import catalog, current_language
 
 BLUE, ORANGE, GREEN, VERMILLION, PINK, SKY, GREY, PURPLE = (
     "#0072B2",
@@ -92,10 +96,21 @@ LOOKS: dict[str, Look] = {
 LINE_TYPES = ("scatter", "scattergl")
 
 
+@functools.cache
+def translated_looks(language: str) -> dict[str, Look]:
+    """:data:`LOOKS` keyed by each name's translation into ``language`` (a legend shows the translated name)."""
+    table = catalog(language)
+    return {table.gettext(name): style for name, style in LOOKS.items()}
+
+
 def look(name: str) -> Look:
-    """``name``'s look: listed in :data:`LOOKS`, else picked by the name's CRC-32 (stable across processes)."""
+    """``name``'s look: listed in :data:`LOOKS` (in English or translated into the current language), else picked
+    by the name's CRC-32 (stable across processes)."""
     if name in LOOKS:
         return LOOKS[name]
+    translated = translated_looks(current_language()).get(name)
+    if translated is not None:
+        return translated
     code = zlib.crc32(name.encode())
     return Look(COLORS[code % len(COLORS)], DASHES[code // 7 % len(DASHES)], SYMBOLS[code // 49 % len(SYMBOLS)])
 

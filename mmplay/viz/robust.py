@@ -6,26 +6,38 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from mmplay.i18n import N_, _
 from mmplay.viz.common import line_chart
 from mmplay.viz.figure import figure
 from mmplay.viz.style import axis_title, layout
 
-GATE_LABELS = {
-    "a_only": "A only",
-    "b_only": "B only (corrupted)",
-    "naive": "naive fusion",
-    "rule_gate": "rule gate (JS + typicality)",
-    "learned_gate": "learned soft gate",
-    "entropy_gate": "entropy-only rule",
+GATE_LABELS = {  # English; shown through gate_labels()
+    "a_only": N_("A only"),
+    "b_only": N_("B only (corrupted)"),
+    "naive": N_("naive fusion"),
+    "rule_gate": N_("rule gate (JS + typicality)"),
+    "learned_gate": N_("learned soft gate"),
+    "entropy_gate": N_("entropy-only rule"),
 }
-MISSING_LABELS = {
-    "zero_fill": "zero-fill",
-    "mean_fill": "mean-fill",
-    "conditional": "conditional Gaussian E[x_m | x_o]",
-    "regressor": "learned regressor",
-    "dropout": "modality dropout",
-    "dropout_impute": "dropout + imputation",
+MISSING_LABELS = {  # English; shown through missing_labels()
+    "zero_fill": N_("zero-fill"),
+    "mean_fill": N_("mean-fill"),
+    "conditional": N_("conditional Gaussian E[x_m | x_o]"),
+    "regressor": N_("learned regressor"),
+    "dropout": N_("modality dropout"),
+    "dropout_impute": N_("dropout + imputation"),
 }
+JS_SETS = {"clean": N_("clean"), "corrupted": N_("corrupted")}  # the disagreement histogram's two sets
+
+
+def gate_labels() -> dict[str, str]:
+    """The gating lab's methods, in the current language."""
+    return {name: _(label) for name, label in GATE_LABELS.items()}
+
+
+def missing_labels() -> dict[str, str]:
+    """The missing-modality lab's strategies, in the current language."""
+    return {name: _(label) for name, label in MISSING_LABELS.items()}
 
 
 def accuracy_curves(
@@ -41,7 +53,7 @@ def accuracy_curves(
         {labels[k]: sweep[k] for k in labels if k in sweep},
         title=title,
         x_title=x_title,
-        y_title="test accuracy",
+        y_title=_("test accuracy"),
         y_range=[0, 1.02],
         reference=0.25,
         height=380,
@@ -51,7 +63,14 @@ def accuracy_curves(
 def disagreement_histogram(js: Mapping[str, Sequence[float]], tau: float) -> go.Figure:
     """JS divergence between the unimodal predictions, clean vs corrupted, with τ marked."""
     traces = [
-        {"type": "histogram", "x": values, "name": name, "opacity": 0.6, "nbinsx": 40, "histnorm": "probability"}
+        {
+            "type": "histogram",
+            "x": values,
+            "name": _(JS_SETS.get(name, name)),
+            "opacity": 0.6,
+            "nbinsx": 40,
+            "histnorm": "probability",
+        }
         for name, values in js.items()
     ]
     tau_line = {
@@ -78,10 +97,10 @@ def disagreement_histogram(js: Mapping[str, Sequence[float]], tau: float) -> go.
         "shapes": [tau_line],
         "annotations": [tau_note],
         "barmode": "overlay",
-        "xaxis": axis_title("JS divergence (nats)"),
-        "yaxis": axis_title("fraction of items"),
+        "xaxis": axis_title(_("JS divergence (nats)")),
+        "yaxis": axis_title(_("fraction of items")),
     }
-    return figure(traces, layout(title="How much do the two modalities disagree?", height=340, extra=extra))
+    return figure(traces, layout(title=_("How much do the two modalities disagree?"), height=340, extra=extra))
 
 
 def imputation_scatter(sample: Mapping[str, Sequence[float]]) -> go.Figure:
@@ -91,7 +110,7 @@ def imputation_scatter(sample: Mapping[str, Sequence[float]]) -> go.Figure:
             "x": sample["true"],
             "y": sample[name],
             "mode": "markers",
-            "name": MISSING_LABELS[name],
+            "name": _(MISSING_LABELS[name]),
             "marker": {"size": 4, "opacity": 0.6},
         }
         for name in ("conditional", "regressor")
@@ -103,9 +122,12 @@ def imputation_scatter(sample: Mapping[str, Sequence[float]]) -> go.Figure:
             "x": [lo, hi],
             "y": [lo, hi],
             "mode": "lines",
-            "name": "perfect",
+            "name": _("perfect"),
             "line": {"color": "grey", "dash": "dot"},
         }
     )
-    extra = {"xaxis": axis_title("true value (missing modality, 2nd feature)"), "yaxis": axis_title("imputed value")}
-    return figure(traces, layout(title="Imputed vs true", height=360, extra=extra))
+    extra = {
+        "xaxis": axis_title(_("true value (missing modality, 2nd feature)")),
+        "yaxis": axis_title(_("imputed value")),
+    }
+    return figure(traces, layout(title=_("Imputed vs true"), height=360, extra=extra))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,17 +20,60 @@ FONT_PX = 13  # chart text (ticks, legends, hover): readable on a projector
 TITLE_PX = 14
 
 
+NO_LINE_START = frozenset("，。、：；！？）》」』】,.:;!?)%")  # punctuation that stays with what it follows
+NO_LINE_END = frozenset("（《「『【(")  # punctuation that stays with what follows it
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes: 2 for each wide (CJK) character, 1 for the rest."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """``text`` (with CJK characters) in lines of at most ``width`` columns (see :func:`text_width`): a line may
+    break between two CJK characters or at a space, never inside a Latin word, before closing punctuation nor
+    after opening punctuation."""
+    units: list[str] = []  # words, single CJK characters (with the punctuation after them) and spaces
+    for piece in re.findall(r"\s+|[^\s]", text):
+        wide = text_width(piece) == 2
+        if piece.isspace():
+            units.append(" ")
+        elif units and units[-1] != " " and (piece in NO_LINE_START or not (wide or text_width(units[-1][-1]) == 2)):
+            units[-1] += piece
+        else:
+            units.append(piece)
+    for i in range(len(units) - 2, -1, -1):
+        if units[i][-1] in NO_LINE_END and units[i + 1] != " ":
+            units[i : i + 2] = [units[i] + units[i + 1]]
+    lines, line = [], ""
+    for unit in units:
+        if unit == " ":
+            line += " " if line else ""
+        elif line and text_width((line + unit).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = unit
+        else:
+            line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if text_width(text) == len(text):
+        return textwrap.wrap(text, width, break_on_hyphens=False)
+    return wrap_wide(text, width)
+
+
 def wrapped_title(title: str) -> tuple[str, int]:
-    """``title`` in as few lines of at most :data:`TITLE_CHARS` as it needs, balanced: the narrowest width that
-    still gives that many lines ("Accuracy vs / corruption of B", not "Accuracy vs corruption of / B"); the
-    lines joined by ``<br>``, and their count."""
-    fewest = len(textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False)) or 1
+    """``title`` in as few lines of at most :data:`TITLE_CHARS` columns as it needs (a CJK character takes two),
+    balanced: the narrowest width that still gives that many lines ("Accuracy vs / corruption of B", not
+    "Accuracy vs corruption of / B"); the lines joined by ``<br>``, and their count."""
+    fewest = len(_wrap(title, TITLE_CHARS)) or 1
     width = next(
-        w
-        for w in range(max(1, len(title) // fewest), TITLE_CHARS + 1)
-        if len(textwrap.wrap(title, w, break_on_hyphens=False)) <= fewest
+        w for w in range(max(1, text_width(title) // fewest), TITLE_CHARS + 1) if len(_wrap(title, w)) <= fewest
     )
-    lines = textwrap.wrap(title, width, break_on_hyphens=False) or [""]
+    lines = _wrap(title, width) or [""]
     return "<br>".join(lines), len(lines)
 
 

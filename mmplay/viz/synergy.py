@@ -8,18 +8,24 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from mmplay.i18n import N_, _
 from mmplay.viz.figure import figure
 from mmplay.viz.raster import diverging, png_data_uri, stamp_points
 from mmplay.viz.style import CLASS_COLORS, DIVERGING, MODALITY_COLORS, axis_title, layout
 
-MODEL_LABELS = {
-    "a_only": "A only (x)",
-    "b_only": "B only (y)",
-    "late_sum": "late sum of logits",
-    "linear_concat": "linear on [x, y]",
-    "interaction": "linear on [x, y, x·y]",
-    "mlp": "MLP on [x, y]",
+MODEL_LABELS = {  # English; shown through model_labels()
+    "a_only": N_("A only (x)"),
+    "b_only": N_("B only (y)"),
+    "late_sum": N_("late sum of logits"),
+    "linear_concat": N_("linear on [x, y]"),
+    "interaction": N_("linear on [x, y, x·y]"),
+    "mlp": N_("MLP on [x, y]"),
 }
+
+
+def model_labels() -> dict[str, str]:
+    """The six models' names, in the current language."""
+    return {name: _(label) for name, label in MODEL_LABELS.items()}
 
 
 PANEL_COLUMNS = 3
@@ -102,13 +108,13 @@ def boundaries_figure(
     width = PANEL_COLUMNS * size + (PANEL_COLUMNS - 1) * PANEL_GAP_PX
     mosaic = np.full((height, width, 3), 255, dtype=np.uint8)
     panels = colour_panels(np.stack([grids[n] for n in names]), cached_point_layer(axis, points, labels))
-    titles = []
+    titles, labels_now = [], model_labels()
     for i, name in enumerate(names):
         top, left = panel_origin(i, size)
         mosaic[top : top + size, left : left + size] = panels[i, ::-1]
         titles.append(
             {
-                "text": f"<b>{MODEL_LABELS[name]}</b> · {test_accuracy.get(name, 0.0):.0%}",
+                "text": f"<b>{labels_now[name]}</b> · {test_accuracy.get(name, 0.0):.0%}",
                 "x": left + size / 2,
                 "y": top - 1,
                 "xanchor": "center",
@@ -130,17 +136,17 @@ def boundaries_figure(
 def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], target: float = 0.98) -> go.Figure:
     """Grouped bars of train and test accuracy per model, with chance (0.5) and the target line. Only the test
     bar is labelled: two "100%" side by side in a narrow column run into one another."""
-    names = [MODEL_LABELS[n] for n in MODEL_LABELS]
+    names = list(model_labels().values())
     bars = [
         {
             "type": "bar",
             "x": names,
             "y": ys,
-            "name": split,
+            "name": _(split),
             "marker": {"color": color},
             **({"text": [f"{v:.0%}" for v in ys], "textposition": "outside"} if split == "test" else {}),
         }
-        for split, values, color in (("train", train, "#9ecae1"), ("test", test, "#3182bd"))
+        for split, values, color in ((N_("train"), train, "#9ecae1"), (N_("test"), test, "#3182bd"))
         for ys in [[values.get(n, 0.0) for n in MODEL_LABELS]]
     ]
     lines = [
@@ -148,7 +154,10 @@ def accuracy_figure(train: Mapping[str, float], test: Mapping[str, float], targe
         for y, dash, color in ((0.5, "dot", "grey"), (target, "dash", MODALITY_COLORS["fused"]))
     ]
     extra = {"shapes": lines, "yaxis": {"range": [0, 1.12], "tickformat": ".0%"}}
-    return figure(bars, layout(title=f"Accuracy (dotted: chance 50 %, dashed: {target:.0%})", height=330, extra=extra))
+    return figure(
+        bars,
+        layout(title=_("Accuracy (dotted: chance 50 %, dashed: {target:.0%})", target=target), height=330, extra=extra),
+    )
 
 
 def lifted_figure(
@@ -164,7 +173,7 @@ def lifted_figure(
             "z": z[mask],
             "mode": "markers",
             "marker": {"size": 2.5, "color": color},
-            "name": f"class {label}",
+            "name": _("class {label}", label=label),
         }
         for label, color in enumerate(CLASS_COLORS)
         for mask in [(labels > 0.5) == bool(label)]
@@ -183,27 +192,28 @@ def lifted_figure(
                 "showscale": False,
                 "opacity": 0.3,  # grey, so the class colours seen through it stay themselves
                 "colorscale": [[0, PLANE_GREY], [1, PLANE_GREY]],
-                "name": "separating plane",
+                "name": _("separating plane"),
             }
         )
     scene = {
         "legend": {"orientation": "h", "y": 0, "yanchor": "bottom", "itemsizing": "constant"},
-        "scene": {"xaxis": axis_title("x (A)"), "yaxis": axis_title("y (B)"), "zaxis": axis_title("x·y")},
+        "scene": {"xaxis": axis_title(_("x (A)")), "yaxis": axis_title(_("y (B)")), "zaxis": axis_title("x·y")},
     }
-    return figure(traces, layout(title="Lifted space: one plane separates XOR", height=420, extra=scene))
+    return figure(traces, layout(title=_("Lifted space: one plane separates XOR"), height=420, extra=scene))
 
 
 def pid_figure(pid: Mapping[str, float]) -> go.Figure:
     """Bars of the four PID atoms in bits."""
-    names = ["redundancy", "unique_a", "unique_b", "synergy"]
+    names = {"redundancy": N_("redundancy"), "unique_a": N_("unique to A"), "unique_b": N_("unique to B")}
+    names["synergy"] = N_("synergy")
     values = [pid[n] for n in names]
     bars = {
         "type": "bar",
-        "x": names,
+        "x": [_(label) for label in names.values()],
         "y": values,
         "text": [f"{v:.3f}" for v in values],
         "textposition": "outside",
         "marker": {"color": ["#999", MODALITY_COLORS["a"], MODALITY_COLORS["b"], "#d62728"]},
     }
-    extra = {"yaxis": {"title": {"text": "bits"}, "range": [0, 1.2]}}
-    return figure([bars], layout(title="Partial information decomposition (Williams–Beer)", height=300, extra=extra))
+    extra = {"yaxis": {"title": {"text": _("bits")}, "range": [0, 1.2]}}
+    return figure([bars], layout(title=_("Partial information decomposition (Williams–Beer)"), height=300, extra=extra))

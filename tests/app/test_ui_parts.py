@@ -11,6 +11,7 @@ import zipfile
 import plotly.graph_objects as go
 from streamlit.testing.v1 import AppTest
 
+from mmplay.i18n import language
 from mmplay.labs import CATALOG, synergy
 from mmplay.ui import live, runtime
 from mmplay.ui.export import export_zip, history_csv
@@ -45,12 +46,22 @@ def test_export_bundle_holds_config_metrics_history_and_offline_figures():
     figures = {"f": go.Figure(go.Bar(y=[1])), "g": go.Figure()}
     data = export_zip("synergy", synergy.Config(), {"acc": 0.9}, rows, figures)
     bundle = zipfile.ZipFile(io.BytesIO(data))
-    assert sorted(bundle.namelist()) == ["config.json", "figures.html", "history.csv", "metrics.csv"]
+    assert sorted(bundle.namelist()) == ["README.md", "config.json", "figures.html", "history.csv", "metrics.csv"]
+    readme = bundle.read("README.md").decode()
+    assert readme.startswith("# mmplay export: Synergy (XOR)") and "Trained for 2 steps" in readme
+    assert "`/synergy?preset=xor&noise=0.3&" in readme
     assert json.loads(bundle.read("config.json"))["config"]["preset"] == "xor"
     assert bundle.read("history.csv").decode().splitlines()[0] == "step,loss.a,acc"
     assert bundle.read("metrics.csv").decode().splitlines() == ["metric,value", "acc,0.9"]
     html = bundle.read("figures.html").decode()
     assert html.count("plotly.js") >= 1 and html.count('class="plotly-graph-div"') == 2
+
+
+def test_export_readme_speaks_the_session_language():
+    with language("zh"):
+        data = export_zip("synergy", synergy.Config(), {}, [{"step": 5}], {})
+    readme = zipfile.ZipFile(io.BytesIO(data)).read("README.md").decode()
+    assert readme.startswith("# mmplay 导出：协同（XOR）") and "5" in readme and "`/synergy?preset=xor" in readme
 
 
 def test_history_csv_fills_missing_columns():
