@@ -69,7 +69,7 @@ def test_switching_language_keeps_the_run_playing(page, app_url):
     pause_zh = page.get_by_role("button", name=chinese("⏸ Pause"))
     pause_zh.wait_for(timeout=60_000)
     page.wait_for_function(f"() => Number(({STEP_SHOWN})()) > 0", timeout=60_000)
-    page.get_by_role("button", name="English", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     pause = page.get_by_role("button", name="⏸ Pause")
     pause.wait_for(timeout=60_000)
     before = int(page.evaluate(STEP_SHOWN))
