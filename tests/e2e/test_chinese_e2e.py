@@ -19,7 +19,7 @@ CJK_SHARE = """() => {
   const han = text.match(/\\p{Script=Han}/gu) || [];
   return [han.length / Math.max(letters.length, 1), letters.length];
 }"""
-STEP_SHOWN = "() => (document.querySelector('[data-testid=stMain]').innerText.match(/\\*?\\*?(?:Step|第) ?(\\d+)/) || [])[1]"
+STEP_SHOWN = "() => (document.querySelector('[data-testid=stMain]').innerText.match(/(?:Step|第) ?(\\d+)/) || [])[1]"
 
 
 def chinese(message: str) -> str:
