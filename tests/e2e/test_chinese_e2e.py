@@ -2,6 +2,8 @@
 letters of the visible main text are CJK ideographs), has a Chinese tab title, fits the projector, and a
 playing run keeps playing when the language is switched."""
 
+import json
+
 import pytest
 
 from mmplay.i18n import _, language
@@ -34,7 +36,7 @@ def has_han(text: str) -> bool:
 def test_every_page_speaks_chinese_on_a_projector(browser, app_url):
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
     page = context.new_page()
-    problems = []
+    problems, shares = [], {}
     ARTIFACTS.mkdir(exist_ok=True)
     try:
         for slug in ["", *(lab.slug for lab in CATALOG)]:
@@ -48,6 +50,7 @@ def test_every_page_speaks_chinese_on_a_projector(browser, app_url):
             assert_no_exception(page)
             page.screenshot(path=str(ARTIFACTS / f"zh_{name}_{WIDTH}x{HEIGHT}.png"))
             share, letters = page.evaluate(CJK_SHARE)
+            shares[name] = {"cjk_share": round(share, 3), "letters": letters, "title": page.title()}
             if share < MIN_CJK_SHARE:
                 problems.append(f"{name}: {share:.0%} of {letters} letters are CJK")
             if not has_han(page.title()):
@@ -59,6 +62,7 @@ def test_every_page_speaks_chinese_on_a_projector(browser, app_url):
                     problems.append(f"{name}: Play ends at {box['y'] + box['height']:.0f} px (screen {HEIGHT})")
     finally:
         context.close()
+        (ARTIFACTS / "zh_cjk_share.json").write_text(json.dumps(shares, ensure_ascii=False, indent=1), encoding="utf-8")
     assert not problems, "\n".join(problems)
 
 
