@@ -60,8 +60,10 @@ def test_export_bundle_holds_config_metrics_history_and_offline_figures():
 def test_export_readme_speaks_the_session_language():
     with language("zh"):
         data = export_zip("synergy", synergy.Config(), {}, [{"step": 5}], {})
+        title = str(synergy.LAB.entry.title)
     readme = zipfile.ZipFile(io.BytesIO(data)).read("README.md").decode()
-    assert readme.startswith("# mmplay 导出：协同（XOR）") and "5" in readme and "`/synergy?preset=xor" in readme
+    assert title.startswith("协同") and readme.startswith(f"# mmplay 导出：{title}\n")
+    assert "已训练 5 步" in readme and "`/synergy?preset=xor" in readme
 
 
 def test_history_csv_fills_missing_columns():
