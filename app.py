@@ -12,16 +12,17 @@ from mmplay.ui.runtime import device_badge, freeze_after_first_view, restarted_n
 
 choose_language()
 presenting = st.query_params.get("present") in ("1", "true") or "sidebar" in st.query_params.get("hide", "")
-st.set_page_config(
-    page_title=_("mmplay — multimodal learning playground"),
+home = st.Page("app_pages/home.py", title=_("Home"), icon="🏠", default=True)
+labs = [st.Page(f"app_pages/{lab.slug}.py", title=str(lab.title), icon=lab.icon, url_path=lab.slug) for lab in CATALOG]
+navigation = st.navigation({"mmplay": [home], _("Labs"): labs})
+st.set_page_config(  # the browser tab names the lab (in the session's language), so a row of tabs can be told apart
+    page_title=_("mmplay — multimodal learning playground")
+    if navigation is home
+    else _("{lab} · mmplay", lab=navigation.title),
     page_icon="🎛️",
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
-
-home = st.Page("app_pages/home.py", title=_("Home"), icon="🏠", default=True)
-labs = [st.Page(f"app_pages/{lab.slug}.py", title=str(lab.title), icon=lab.icon, url_path=lab.slug) for lab in CATALOG]
-navigation = st.navigation({"mmplay": [home], _("Labs"): labs})
 language_switch()
 restarted_notice()
 navigation.run()
