@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from sklearn.linear_model import LogisticRegression
 
+from mmplay import ops
 from mmplay.config import KnobConflict, knob
 from mmplay.data.imbalanced import ImbalancedData, make_imbalanced
 from mmplay.device import get_device
@@ -103,9 +103,9 @@ class DominanceRun:
         phi_a, phi_b = models["enc_a"](train.x["a"][idx]), models["enc_b"](train.x["b"][idx])
         y = train.y[idx]
         self.batch = {"phi_a": phi_a.detach(), "phi_b": phi_b.detach(), "y": y}
-        losses = {"fused": F.cross_entropy(models["head"](torch.cat([phi_a, phi_b], 1)), y)}
+        losses = {"fused": ops.cross_entropy(models["head"](torch.cat([phi_a, phi_b], 1)), y)}
         if config.method == "loss_weights":
-            aux = {u: F.cross_entropy(models[f"aux_{u}"](phi), y) for u, phi in (("a", phi_a), ("b", phi_b))}
+            aux = {u: ops.cross_entropy(models[f"aux_{u}"](phi), y) for u, phi in (("a", phi_a), ("b", phi_b))}
             self.first_aux = self.first_aux or {u: float(v.detach()) for u, v in aux.items()}
             left = {u: float(aux[u].detach()) / self.first_aux[u] for u in aux}  # how much of the loss is left
             for u in aux:
@@ -205,7 +205,7 @@ def ceilings(config: Config, _run: object = None, progress: Progress = no_progre
 
         def objective(_: int, model=model, gen=gen, u=u) -> dict[str, torch.Tensor]:
             idx = torch.randint(0, config.n_train, (config.batch,), generator=gen).to(device)
-            return {"ce": F.cross_entropy(model(train.x[u][idx]), train.y[idx])}
+            return {"ce": ops.cross_entropy(model(train.x[u][idx]), train.y[idx])}
 
         trainer = Trainer(objective, opt)
         while trainer.steps_done < config.steps:

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from mmplay import experts as ex
+from mmplay import ops
 from mmplay.config import knob
 from mmplay.data.sensors import WeightReadings, make_weight_readings
 from mmplay.device import get_device
@@ -87,7 +88,7 @@ class ExpertsRun:
 def gate_weights(run: ExpertsRun, x: dict[str, torch.Tensor]) -> torch.Tensor:
     """The gate's mixture weights (2, N) for readings ``x``."""
     inputs = torch.cat([x["a"], x["b"]], 1) / run.config.prior_std  # (N, 2)
-    return run.experts["gate"](inputs).softmax(-1).T
+    return ops.softmax(run.experts["gate"](inputs)).T
 
 
 def prior_of(config: Config, device: torch.device) -> ex.Gaussian:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import torch
 import torch.nn.functional as F
 
+from mmplay import ops
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, corrupt_misleading, corrupt_noise, make_two_modal
 from mmplay.device import get_device
@@ -67,9 +68,9 @@ class GatingRun:
 
         def objective(step: int) -> dict[str, torch.Tensor]:
             losses = {
-                "a_only": F.cross_entropy(models["a_only"](train.x["a"]), train.y),
-                "b_only": F.cross_entropy(models["b_only"](train.x["b"]), train.y),
-                "naive": F.cross_entropy(models["naive"](torch.cat([train.x["a"], train.x["b"]], 1)), train.y),
+                "a_only": ops.cross_entropy(models["a_only"](train.x["a"]), train.y),
+                "b_only": ops.cross_entropy(models["b_only"](train.x["b"]), train.y),
+                "naive": ops.cross_entropy(models["naive"](torch.cat([train.x["a"], train.x["b"]], 1)), train.y),
             }
             noisy = augmented(train, step)
             with torch.no_grad():
@@ -87,9 +88,9 @@ class GatingRun:
 def expert_probs(run: GatingRun, data: TwoModalData) -> dict[str, torch.Tensor]:
     m = run.models
     return {
-        "a_only": m["a_only"](data.x["a"]).softmax(-1),
-        "b_only": m["b_only"](data.x["b"]).softmax(-1),
-        "naive": m["naive"](torch.cat([data.x["a"], data.x["b"]], 1)).softmax(-1),
+        "a_only": ops.softmax(m["a_only"](data.x["a"])),
+        "b_only": ops.softmax(m["b_only"](data.x["b"])),
+        "naive": ops.softmax(m["naive"](torch.cat([data.x["a"], data.x["b"]], 1))),
     }
 
 

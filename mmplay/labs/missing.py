@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import torch
 import torch.nn.functional as F
 
+from mmplay import ops
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, make_two_modal
 from mmplay.device import get_device
@@ -71,8 +72,8 @@ class MissingRun:
         def objective(_: int) -> dict[str, torch.Tensor]:
             m_a, m_b = (m.to(device) for m in dropout_masks(config.n_train, config.q, gen))
             return {
-                "complete": F.cross_entropy(models["complete"](x_a, x_b, ones, ones), y),
-                "dropout": F.cross_entropy(models["dropout"](x_a, x_b, m_a, m_b), y),
+                "complete": ops.cross_entropy(models["complete"](x_a, x_b, ones, ones), y),
+                "dropout": ops.cross_entropy(models["dropout"](x_a, x_b, m_a, m_b), y),
                 "regressors": F.mse_loss(models["regress_b"](x_a), x_b) + F.mse_loss(models["regress_a"](x_b), x_a),
             }
 

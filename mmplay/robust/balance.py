@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 import torch
 
+from mmplay import ops
+
 
 def ogm_coefficient(rho: float, alpha: float) -> float:
     """``k = 1 − tanh(α·ρ)`` if ``ρ > 1`` else ``1``."""
@@ -22,7 +24,7 @@ def ogm_coefficient(rho: float, alpha: float) -> float:
 
 def contribution_score(features: torch.Tensor, weight_block: torch.Tensor, bias: torch.Tensor, y: torch.Tensor):
     """``s_u = Σᵢ softmax(W_u φ_u(xᵢ) + b/2)[yᵢ]`` (a float)."""
-    probs = (features @ weight_block.T + bias / 2).softmax(-1)  # (N, C)
+    probs = ops.softmax(features @ weight_block.T + bias / 2)  # (N, C)
     return float(probs.gather(1, y.unsqueeze(1)).sum())
 
 

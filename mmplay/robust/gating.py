@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from mmplay import ops
+
 
 def entropy(p: torch.Tensor) -> torch.Tensor:
     """``H(p)`` per row, (N, K) → (N,)."""
@@ -66,7 +68,7 @@ class Typicality:
 def tempered_product(p_a: torch.Tensor, p_b: torch.Tensor, atyp_a: torch.Tensor, atyp_b: torch.Tensor) -> torch.Tensor:
     """``p ∝ p_a^{1/max(1, r_a)} · p_b^{1/max(1, r_b)}`` per row; a plain product when both are typical."""
     vote = lambda p, r: torch.log(p.clamp_min(1e-12)) / r.clamp_min(1.0).unsqueeze(1)  # noqa: E731
-    return torch.softmax(vote(p_a, atyp_a) + vote(p_b, atyp_b), dim=-1)
+    return ops.softmax(vote(p_a, atyp_a) + vote(p_b, atyp_b))
 
 
 def rule_gate(
@@ -100,6 +102,6 @@ class SoftGate(nn.Module):
         self.net = nn.Sequential(nn.Linear(5, hidden), nn.Tanh(), nn.Linear(hidden, 3))
 
     def forward(self, features: torch.Tensor, p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor):
-        g = self.net(features).softmax(-1)  # (N, 3)
+        g = ops.softmax(self.net(features))  # (N, 3)
         mixed = g[:, :1] * p_a + g[:, 1:2] * p_b + g[:, 2:] * p_fused  # (N, K)
         return mixed, g
