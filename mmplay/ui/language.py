@@ -23,12 +23,15 @@ def session_language() -> str | None:
 
     Before :func:`choose_language` has run (a page opened on its own, as tests do) it is settled from ``?lang=`` or
     the browser, without the notice."""
-    if get_script_run_ctx(suppress_warning=True) is None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
         return None
-    if STATE_KEY not in st.session_state:  # a page run without app.py (tests): settle it as app.py would
+    try:  # the session's state itself, not st.session_state's proxy: a page asks this for every text it shows
+        return ctx.session_state[STATE_KEY]
+    except KeyError:  # a page run without app.py (tests): settle it as app.py would
         asked = st.query_params.get(LANGUAGE_KEY)
         st.session_state[STATE_KEY] = asked if asked in LANGUAGES else browser_language()
-    return st.session_state[STATE_KEY]
+        return st.session_state[STATE_KEY]
 
 
 set_language_source(session_language)
