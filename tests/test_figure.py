@@ -8,7 +8,7 @@ import plotly.io
 import pytest
 
 from mmplay.viz.figure import SharedTemplateFigure, check, default_template, figure
-from mmplay.viz.style import TITLE_CHARS, log_axis, wrapped_title
+from mmplay.viz.style import TITLE_CHARS, log_axis, text_width, wrapped_title
 
 
 def test_a_figure_serialises_as_the_validated_one():
@@ -50,3 +50,16 @@ def test_chart_titles_wrap_in_as_few_balanced_lines_as_they_need():
     long = "What each encoder learned (linear probe) vs training it alone"
     text, count = wrapped_title(long)
     assert count == 3 and all(len(line) <= TITLE_CHARS for line in text.split("<br>"))
+
+
+def test_chinese_chart_titles_break_between_words():
+    """A CJK title wraps by display width (a character takes two columns) and breaks after a clause or before a
+    bracket, not inside a word: "梯<br>度范数" is what the plain narrowest wrap gave."""
+    for title, lines in [
+        ("到达各编码器的梯度范数（对数）", ["到达各编码器的梯度范数", "（对数）"]),
+        ("准确率（点线：随机水平 50 %，虚线：98%）", ["准确率（点线：随机水平", "50 %，虚线：98%）"]),
+        ("各编码器学到了什么（线性探针），对比单独训练", ["各编码器学到了什么", "（线性探针），对比单独训练"]),
+    ]:
+        text, count = wrapped_title(title)
+        assert text.split("<br>") == lines and count == len(lines)
+        assert all(text_width(line) <= TITLE_CHARS for line in lines)

@@ -22,6 +22,7 @@ TITLE_PX = 14
 
 NO_LINE_START = frozenset("，。、：；！？）》」』】,.:;!?)%")  # punctuation that stays with what it follows
 NO_LINE_END = frozenset("（《「『【(")  # punctuation that stays with what follows it
+SOFT_BREAKS = frozenset("，：；、。 ")  # a Chinese line reads best broken after these (a clause ends there)
 
 
 def text_width(text: str) -> int:
@@ -29,10 +30,22 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def soft_split(line: str, width: int) -> tuple[str, str]:
+    """``line`` cut after its last clause end (:data:`SOFT_BREAKS`) or before an opening bracket, when what
+    follows the cut is at most half of ``width`` columns (it moves to the next line: "随机水平" stays whole), else
+    not cut: ``(head, carried)``."""
+    for cut in range(len(line) - 1, 0, -1):
+        if text_width(line[cut:]) > width // 2:
+            break
+        if line[cut - 1] in SOFT_BREAKS or line[cut] in NO_LINE_END:
+            return line[:cut].rstrip(), line[cut:].lstrip()
+    return line.rstrip(), ""
+
+
 def wrap_wide(text: str, width: int) -> list[str]:
     """``text`` (with CJK characters) in lines of at most ``width`` columns (see :func:`text_width`): a line may
     break between two CJK characters or at a space, never inside a Latin word, before closing punctuation nor
-    after opening punctuation."""
+    after opening punctuation; it prefers to break after a clause's end (:func:`soft_split`)."""
     units: list[str] = []  # words, single CJK characters (with the punctuation after them) and spaces
     for piece in re.findall(r"\s+|[^\s]", text):
         wide = text_width(piece) == 2
@@ -50,13 +63,23 @@ def wrap_wide(text: str, width: int) -> list[str]:
         if unit == " ":
             line += " " if line else ""
         elif line and text_width((line + unit).rstrip()) > width:
-            lines.append(line.rstrip())
-            line = unit
+            head, carried = soft_split(line, width)
+            lines.append(head)
+            line = carried + unit
         else:
             line += unit
     if line.strip():
         lines.append(line.rstrip())
     return lines
+
+
+def breaks_between_words(lines: list[str]) -> bool:
+    """Whether every break of ``lines`` falls after a clause's end, before an opening bracket, or between two
+    Latin words — not inside a Chinese word (which a reader of "梯<br>度" must piece back together)."""
+    return all(
+        head[-1] in SOFT_BREAKS or tail[0] in NO_LINE_END or (text_width(head[-1]) == 1 and text_width(tail[0]) == 1)
+        for head, tail in zip(lines, lines[1:])
+    )
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -68,11 +91,11 @@ def _wrap(text: str, width: int) -> list[str]:
 def wrapped_title(title: str) -> tuple[str, int]:
     """``title`` in as few lines of at most :data:`TITLE_CHARS` columns as it needs (a CJK character takes two),
     balanced: the narrowest width that still gives that many lines ("Accuracy vs / corruption of B", not
-    "Accuracy vs corruption of / B"); the lines joined by ``<br>``, and their count."""
+    "Accuracy vs corruption of / B") and, among those, breaks between words (:func:`breaks_between_words`) when
+    one has them; the lines joined by ``<br>``, and their count."""
     fewest = len(_wrap(title, TITLE_CHARS)) or 1
-    width = next(
-        w for w in range(max(1, text_width(title) // fewest), TITLE_CHARS + 1) if len(_wrap(title, w)) <= fewest
-    )
+    widths = [w for w in range(max(1, text_width(title) // fewest), TITLE_CHARS + 1) if len(_wrap(title, w)) <= fewest]
+    width = next((w for w in widths if breaks_between_words(_wrap(title, w))), widths[0])
     lines = _wrap(title, width) or [""]
     return "<br>".join(lines), len(lines)
 
