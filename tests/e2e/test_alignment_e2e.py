@@ -31,6 +31,10 @@ def test_upload_two_files_and_see_the_result(page, app_url):
     page.get_by_text("Bring your own embeddings").click()
     inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(0).set_input_files(str(paths[0]))
+    # as a person does: the second file after the first is in (two uploads 0.1 s apart can interrupt the first
+    # one's rerun, and Streamlit's uploader then drops the first file: 2 of 16 runs)
+    page.get_by_text(paths[0].name).wait_for(timeout=30_000)
+    wait_for_app(page)
     inputs.nth(1).set_input_files(str(paths[1]))
     page.get_by_text("Using your files: 120 paired items").wait_for(timeout=120_000)
     sidebar = page.locator('[data-testid="stSidebar"]')  # the preset's knobs no longer apply, and say why
