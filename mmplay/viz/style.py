@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import textwrap
@@ -88,6 +89,7 @@ def _wrap(text: str, width: int) -> list[str]:
     return wrap_wide(text, width)
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the text, asked by every figure on every live tick
 def wrapped_title(title: str) -> tuple[str, int]:
     """``title`` in as few lines of at most :data:`TITLE_CHARS` columns as it needs (a CJK character takes two),
     balanced: the narrowest width that still gives that many lines ("Accuracy vs / corruption of B", not
