@@ -1,4 +1,4 @@
-"""The session's language: ``?lang=zh|en`` in the URL, else the sidebar switch's last choice, else the browser's.
+"""The session's language: a newly opened ``?lang=zh|en``, else the sidebar switch's last choice, else the browser's.
 
 The choice is kept in ``st.session_state`` and installed as :mod:`mmplay.i18n`'s language source, so every
 ``_()`` in this session's script and fragment runs translates into it. A link carries it (``lang=zh``; English,
@@ -15,6 +15,7 @@ from mmplay.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language_source
 
 LANGUAGE_KEY = "lang"  # the URL parameter
 STATE_KEY = "mmplay.lang"  # the session's choice
+URL_SEEN_KEY = "mmplay.lang.url"  # the ``lang`` the URL held after the session's last run
 SWITCH_KEY = "mmplay.lang.switch"
 
 
@@ -45,16 +46,18 @@ def browser_language() -> str:
 
 
 def choose_language() -> str:
-    """Settle this run's language: a valid ``?lang=`` wins, then the session's choice, then the browser's.
+    """Settle this run's language: a ``?lang=`` the URL did not hold on the session's last run wins (a link opened,
+    the address edited), then the session's choice, then the browser's; then the URL is made to carry the choice.
 
-    An unknown ``?lang=`` value is reported (in the language chosen otherwise) and removed from the URL."""
+    Only a *changed* ``?lang=`` counts: a rerun can carry the URL from before a click on the switch (Streamlit merges
+    a fragment's queued tick into the click's rerun), and that stale ``lang=zh`` must not undo the click. An unknown
+    value is reported (in the language chosen otherwise) and removed from the URL."""
     asked = st.query_params.get(LANGUAGE_KEY)
-    if asked in LANGUAGES:
+    if asked in LANGUAGES and asked != st.session_state.get(URL_SEEN_KEY):
         st.session_state[STATE_KEY] = asked
     elif STATE_KEY not in st.session_state:
         st.session_state[STATE_KEY] = browser_language()
     if asked is not None and asked not in LANGUAGES:
-        del st.query_params[LANGUAGE_KEY]
         st.warning(
             _(
                 "lang={value} ignored: the interface speaks {languages}.",
@@ -63,6 +66,13 @@ def choose_language() -> str:
             ),
             icon="⚠️",
         )
+    wanted = language_param().get(LANGUAGE_KEY)
+    if asked != wanted:
+        if wanted is None:
+            del st.query_params[LANGUAGE_KEY]
+        else:
+            st.query_params[LANGUAGE_KEY] = wanted
+    st.session_state[URL_SEEN_KEY] = wanted
     return st.session_state[STATE_KEY]
 
 
@@ -74,14 +84,8 @@ def language_param() -> dict[str, str]:
 
 def _switched() -> None:
     code = st.session_state[SWITCH_KEY]
-    if code is None:  # the selected option clicked again: keep the language
-        return
-    st.session_state[STATE_KEY] = code
-    if code == DEFAULT_LANGUAGE:
-        if LANGUAGE_KEY in st.query_params:
-            del st.query_params[LANGUAGE_KEY]
-    else:
-        st.query_params[LANGUAGE_KEY] = code
+    if code is not None:  # None: the selected option clicked again, which keeps the language
+        st.session_state[STATE_KEY] = code  # the URL follows in choose_language()
 
 
 def language_switch() -> None:

@@ -64,3 +64,26 @@ def test_a_chinese_page_keeps_its_translated_choices_across_reruns():
     at.selectbox(key="synergy.preset").select("and").run()
     assert not at.exception
     assert at.selectbox(key="synergy.preset").value == "and"
+
+
+def test_a_rerun_carrying_the_url_from_before_the_switch_keeps_the_new_language():
+    """A click on the switch while a run plays: Streamlit merges the fragment's queued tick into the click's rerun,
+    and that rerun can carry the URL from before the click (``lang=zh``). Measured in Chromium before the fix: the
+    page stayed Chinese in 4 of 6 clicks. The stale URL must not undo the click, and the URL follows the choice."""
+    at = app(lang="zh").run()
+    at.session_state["mmplay.lang"] = "en"  # what the switch's callback set, in the run Streamlit then restarted
+    at.query_params["lang"] = "zh"  # with the URL as the browser sent it with the queued tick
+    at.run()
+    assert not at.exception
+    assert at.session_state["mmplay.lang"] == "en"
+    assert at.segmented_control(key=SWITCH_KEY).value == "en"
+    assert "lang" not in at.query_params
+
+
+def test_a_new_lang_in_the_address_still_wins_over_the_switch():
+    at = app().run()
+    at.segmented_control(key=SWITCH_KEY).set_value("en").run()
+    at.query_params["lang"] = "zh"  # the address edited by hand
+    at.run()
+    assert at.session_state["mmplay.lang"] == "zh"
+    assert at.query_params["lang"] == "zh"

@@ -21,7 +21,10 @@ CJK_SHARE = """() => {
   const han = text.match(/\\p{Script=Han}/gu) || [];
   return [han.length / Math.max(letters.length, 1), letters.length];
 }"""
-STEP_SHOWN = "() => (document.querySelector('[data-testid=stMain]').innerText.match(/(?:Step|第) ?(\\d+)/) || [])[1]"
+# "Step 120 · training…" / "第 120 步 · 训练中…", not the caption "stops at step 5000" / "在第 5000 步停止"
+STEP_SHOWN = (
+    "() => (document.querySelector('[data-testid=stMain]').innerText.match(/(?:Step |第 ?)(\\d+)(?: ?步)? ·/) || [])[1]"
+)
 
 
 def chinese(message: str) -> str:
