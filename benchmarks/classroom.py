@@ -211,13 +211,16 @@ def measure(students: int, lab: str, seconds: float, browser=None, workers: int 
     proc = serve_workers(workers, port) if workers else serve(ROOT / "app.py", port)
     base = f"http://127.0.0.1:{port}"
     peak, cpu_start, wall_start = Peak(proc.pid), cpu_seconds(proc.pid), time.perf_counter()
+    driver_start = sum(os.times()[:2])
     try:
         if browser is not None:
             rates, latencies, errors = browser_class(browser, base, lab, students, seconds), [], []
         else:
             rates, latencies, errors = headless_class(base, lab, students, seconds)
     finally:
-        server_cores = (cpu_seconds(proc.pid) - cpu_start) / (time.perf_counter() - wall_start)
+        wall = time.perf_counter() - wall_start
+        server_cores = (cpu_seconds(proc.pid) - cpu_start) / wall
+        driver_cores = (sum(os.times()[:2]) - driver_start) / wall
         server_rss = peak.stop()
         stop(proc)
     ordered = sorted(latencies)
@@ -237,6 +240,7 @@ def measure(students: int, lab: str, seconds: float, browser=None, workers: int 
         "slider_p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 3) if ordered else float("nan"),
         "server_rss_mb": round(server_rss, 1),
         "server_cpu_cores": round(server_cores, 2),
+        "driver_cpu_cores": round(driver_cores, 2),
         "nominal_ticks_per_s": round(1 / 0.3, 2),
     }
 

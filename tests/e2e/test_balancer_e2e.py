@@ -107,6 +107,8 @@ def test_two_workers_share_the_class_and_survive_one_dying(browser, balancer):
             page.get_by_text("Bring your own embeddings").click()
             inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
             inputs.nth(0).set_input_files(files[0])
+            page.get_by_text("balancer-a.npy").wait_for(timeout=30_000)  # the second after the first, as a person
+            wait_for_app(page, timeout_ms=120_000)  # does (see test_alignment_e2e: the uploader can drop the first)
             inputs.nth(1).set_input_files(files[1])
             page.get_by_text("Using your files: 60 paired items").wait_for(timeout=120_000)
             press(page, "▶ Play")
