@@ -86,13 +86,14 @@ def _set_playing(key: str, playing: bool) -> None:
     st.session_state.pop(f"{key}.last_tick", None)  # the pace is measured from the next tick on
 
 
-def pace_notice(key: str, interval_s: float) -> None:
-    """Say so when this session's ticks come much slower than asked: how busy the server is, and the pace."""
+def pace_notice(key: str, interval_s: float) -> str | None:
+    """What to tell a session whose ticks come much slower than asked (how busy the server is, and the pace);
+    ``None`` while they come on time."""
     now = monotonic()
     last = st.session_state.get(f"{key}.last_tick")
     st.session_state[f"{key}.last_tick"] = now
     if last is None or now - last < SLOW_TICK_FACTOR * interval_s:
-        return
+        return None
     others = demand().count  # this session's tick has left the queue already
     pace = {"actual": now - last, "asked": interval_s}
     if others == 0:
@@ -114,7 +115,7 @@ def pace_notice(key: str, interval_s: float) -> None:
             others=others,
             **pace,
         )
-    st.caption(text)
+    return text
 
 
 def training_panel(
@@ -170,14 +171,22 @@ def training_panel(
             st.rerun(scope="app")
         idle_runs().touch(current, monotonic())
         trainer = current.run.trainer
+        # One slot for this tick's notices, drawn on every tick with or without one: the elements after it keep
+        # their places. (A notice that came and went shifted them by one; when Streamlit then cut a tick short,
+        # a chart sent by reference landed on the old layout and the browser's page crashed: "'setIn' cannot be
+        # called on an ElementNode", seen through HAProxy under load.)
+        notice = st.empty()
         if current.playing:
+            notices = []
             with training_slot(timeout_s=TICK_SLOT_WAIT_S) as ok:
                 if ok:
                     wanted = min(int(st.session_state[speed_key]), max_steps - trainer.steps_done)
                     trainer.step(wanted, budget_s=TICK_BUDGET_S)
                 else:
-                    st.caption(_("The server is busy with other students' runs — this tick waited."))
-            pace_notice(key, interval_s)
+                    notices.append(_("The server is busy with other students' runs — this tick waited."))
+            notices.append(pace_notice(key, interval_s))
+            if any(notices):
+                notice.caption("  \n".join(text for text in notices if text))
             if trainer.steps_done >= max_steps:
                 current.playing = False
                 st.rerun(scope="app")

@@ -99,9 +99,13 @@ def test_a_session_whose_ticks_come_slowly_is_told_the_pace(monkeypatch):
     clock = iter([100.0, 100.3, 101.5])  # on time, then 1.2 s (4×) for a 0.3 s tick
 
     def page() -> None:
+        import streamlit as st
+
         from mmplay.ui.live import pace_notice
 
-        pace_notice("lab.run", 0.3)
+        text = pace_notice("lab.run", 0.3)
+        if text:
+            st.caption(text)
 
     monkeypatch.setattr(live, "monotonic", lambda: next(clock))
     at = AppTest.from_function(page).run()
@@ -123,3 +127,36 @@ def test_an_idle_run_is_freed_and_rebuilt_with_a_notice(monkeypatch):
     assert not at.exception
     assert any("sat idle" in i.value for i in at.info)
     assert at.session_state["synergy.run"].run.trainer.steps_done == 0
+
+
+def _path_of_step_line(at: AppTest) -> tuple[int, ...]:
+    """Where the live panel's "Step N" line sits in the page's element tree (indices from the main area)."""
+
+    def walk(node, path: tuple[int, ...]):
+        for index, child in getattr(node, "children", {}).items():
+            if child.type == "markdown" and child.value.startswith("**Step "):
+                return (*path, index)
+            found = walk(child, (*path, index))
+            if found:
+                return found
+        return None
+
+    return walk(at.main, ())
+
+
+def test_a_pace_notice_does_not_move_the_live_panel(monkeypatch):
+    """A notice that comes and goes must not shift the tick's other elements: when Streamlit cut a tick short,
+    a chart sent by reference landed on the shifted layout and the browser's page crashed ("'setIn' cannot be
+    called on an ElementNode"; 2 of 9 balancer e2e runs, 2026-12-02). Reproduced here as the Step line's place."""
+    clock = [100.0]
+    monkeypatch.setattr(live, "monotonic", lambda: clock[0])
+    at = AppTest.from_file(str(ROOT / "app_pages" / "synergy.py"), default_timeout=120).run()
+    at.button(key="synergy.run.play").click().run()
+    clock[0] += 0.3
+    at.run()
+    assert not [c for c in at.caption if "server is shared" in c.value]
+    on_time = _path_of_step_line(at)
+    clock[0] += 5.0  # a tick 5 s late: the notice shows
+    at.run()
+    assert [c for c in at.caption if "server is shared" in c.value]
+    assert _path_of_step_line(at) == on_time
