@@ -23,6 +23,11 @@ def _widget(field: dataclasses.Field, label: str, key: str, off: str | None = No
     common = {"key": key, "help": help_text, "disabled": off is not None}
     if meta.get("choices"):
         code = current_language()  # the names are shown in this run's language, wherever the widget formats them
+        shown_in = f"{key}.language"
+        if st.session_state.get(shown_in, code) != code and key in st.session_state:
+            # the browser keeps showing the choice's old name until its value is sent again with the new names
+            st.session_state[key] = st.session_state[key]
+        st.session_state[shown_in] = code
         return st.selectbox(label, meta["choices"], format_func=lambda value: choice_name(field, value, code), **common)
     if isinstance(field.default, bool):
         return st.toggle(label, **common)

@@ -83,4 +83,8 @@ def test_switching_language_keeps_the_run_playing(page, app_url):
     page.wait_for_function(f"() => Number(({STEP_SHOWN})()) > {before}", timeout=60_000)
     assert "lang=zh" not in page.url
     assert not has_han(page.title())
+    task = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first  # its chosen name too:
+    page.wait_for_timeout(1_000)  # "XOR", not the Chinese "XOR（异或）" it kept before the fix
+    shown = task.evaluate("e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert "XOR" in shown and not has_han(shown), shown
     assert_no_exception(page)
