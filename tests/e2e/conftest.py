@@ -17,6 +17,8 @@ import pytest
 from benchmarks.harness import CHROMIUM_FLAGS, ROOT, find_chromium, free_port, serve, stop, wait_for_script
 
 ARTIFACTS = ROOT / "test-artifacts"
+# Alignment's notice once the server holds one uploaded file of the two (the browser shows the file's name before)
+ONE_FILE_IN = "Upload both files (A and B) to align your own embeddings."
 
 
 def _playwright_has_browser() -> bool:

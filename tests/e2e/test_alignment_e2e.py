@@ -6,7 +6,7 @@ import io
 import numpy as np
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, assert_no_exception, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, ONE_FILE_IN, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -32,8 +32,9 @@ def test_upload_two_files_and_see_the_result(page, app_url):
     inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     inputs.nth(0).set_input_files(str(paths[0]))
     # as a person does: the second file after the first is in (two uploads 0.1 s apart can interrupt the first
-    # one's rerun, and Streamlit's uploader then drops the first file: 2 of 16 runs)
-    page.get_by_text(paths[0].name).wait_for(timeout=30_000)
+    # one's rerun, and Streamlit's uploader then drops the first file: 2 of 16 runs). The file's name shows in
+    # the browser before the server has it; the page's "upload both" notice says the server has it.
+    page.get_by_text(ONE_FILE_IN).wait_for(timeout=30_000)
     wait_for_app(page)
     inputs.nth(1).set_input_files(str(paths[1]))
     page.get_by_text("Using your files: 120 paired items").wait_for(timeout=120_000)

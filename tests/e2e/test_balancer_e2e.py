@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 
 from benchmarks.harness import ROOT, free_port
-from tests.e2e.conftest import ARTIFACTS, assert_no_exception, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, ONE_FILE_IN, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
-# Students (browser contexts), spread by HAProxy's round robin. Six passed (2026-11-29, 6 min 27 s on
-# 2 cores: six Alignment sessions with uploads and two workers share them with six Chromium tabs);
-# `make test` runs one per worker to stay within its 10-minute budget.
-CONTEXTS = int(os.environ.get("MMPLAY_BALANCER_CONTEXTS", "2"))
+# Students (browser contexts), spread over both workers by HAProxy's round robin. Each one uploads, plays and
+# exports in turn while the others sit paused (six Alignment sessions playing at once on 2 cores, next to six
+# Chromium tabs, starved the uploads); then all six play together when one worker is killed.
+CONTEXTS = int(os.environ.get("MMPLAY_BALANCER_CONTEXTS", "6"))
 HOSTS = ("127.0.0.2", "127.0.0.3")  # two loopback addresses stand in for two worker machines (deploy/)
 STEP_JS = """() => { const p = [...document.querySelectorAll('p')].find(x => /^Step \\d+/.test(x.innerText));
   return p ? parseInt(p.innerText.slice(5)) : -1; }"""
@@ -84,14 +84,6 @@ def worker_of(page) -> str:
     return page.locator('[data-testid="stSidebar"]').get_by_text("worker ").inner_text().split()[-1]
 
 
-@pytest.mark.xfail(
-    reason="kept until the 6-context run passes too. 2026-12-02, 2 contexts: 10 of 10 runs passed (46-65 s) after the "
-    "live panel's fixed notice slot (before it, Streamlit's frontend crashed with \"'setIn' cannot be called on an "
-    "ElementNode\" in 2 of 9 runs) and the test's fixes. 6 contexts (MMPLAY_BALANCER_CONTEXTS=6): 1 of 1 failed "
-    "after 3 min 17 s, a second upload that never showed 'Using your files' within 120 s (six Alignment sessions "
-    "and six Chromium tabs on 2 cores; seen once in the 2-context runs before the fixes too).",
-    strict=False,
-)
 def test_two_workers_share_the_class_and_survive_one_dying(browser, balancer):
     url, worker_ports = balancer
     files = upload_files()
@@ -103,16 +95,16 @@ def test_two_workers_share_the_class_and_survive_one_dying(browser, balancer):
             wait_for_app(page, timeout_ms=120_000)
         workers = [worker_of(page) for page in pages]
         assert set(workers) == {"1/2", "2/2"}  # cookie stickiness spreads new students over both
-        for page in pages:
+        for page in pages:  # one student at a time uploads, plays and exports; the others sit paused
             page.get_by_text("Bring your own embeddings").click()
             inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
             inputs.nth(0).set_input_files(files[0])
-            page.get_by_text("balancer-a.npy").wait_for(timeout=30_000)  # the second after the first, as a person
-            wait_for_app(page, timeout_ms=120_000)  # does (see test_alignment_e2e: the uploader can drop the first)
+            # the second after the server has the first, as a person does (see test_alignment_e2e)
+            page.get_by_text(ONE_FILE_IN).wait_for(timeout=60_000)
+            wait_for_app(page, timeout_ms=120_000)
             inputs.nth(1).set_input_files(files[1])
             page.get_by_text("Using your files: 60 paired items").wait_for(timeout=120_000)
             press(page, "▶ Play")
-        for page in pages:
             page.wait_for_function(f"() => ({STEP_JS})() >= 50", timeout=120_000)
             press(page, "⏸ Pause")
             page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
@@ -123,9 +115,9 @@ def test_two_workers_share_the_class_and_survive_one_dying(browser, balancer):
                 assert "metrics.csv" in bundle.namelist()
             assert worker_of(page) == workers[pages.index(page)]  # still on its worker
             assert_no_exception(page)
-            press(page, "▶ Play")
-        for page in pages:  # room to keep playing after the kill (a run stops at its last step)
+        for page in pages:  # the whole class plays when a worker dies
             press(page, "↺ Reset")
+            page.wait_for_function(f"() => ({STEP_JS})() === 0", timeout=60_000)
             press(page, "▶ Play")
         victim = subprocess.run(["pgrep", "-f", f"server.port {worker_ports[0]}"], capture_output=True, text=True)
         os.kill(int(victim.stdout.split()[0]), signal.SIGKILL)
