@@ -26,8 +26,10 @@ import sys
 import threading
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import streamlit as st
+from threadpoolctl import ThreadpoolController
 
 from mmplay.i18n import N_, _
 
@@ -42,9 +44,34 @@ def configure_torch() -> int:
     """
     import torch
 
-    threads = int(os.environ.get("MMPLAY_TORCH_THREADS", "1"))
-    torch.set_num_threads(max(1, threads))
+    threads = max(1, int(os.environ.get("MMPLAY_TORCH_THREADS", "1")))
+    torch.set_num_threads(threads)
+    limit_native_threads(threads)
     return torch.get_num_threads()
+
+
+@dataclass
+class _NativePools:
+    """threadpoolctl's controller of the loaded BLAS and OpenMP libraries, and ``len(sys.modules)`` when it
+    scanned them (an import since may have loaded another library: scanning costs ≈ 1 ms, limiting 10 µs)."""
+
+    controller: ThreadpoolController | None = None
+    modules: int = -1
+
+
+_native_pools = _NativePools()
+
+
+def limit_native_threads(threads: int) -> None:
+    """Cap the OpenBLAS and OpenMP pools of numpy, scipy and scikit-learn at ``threads``, like torch's.
+
+    Left at one thread per core, OpenBLAS's idle workers spin after every small product a tick makes (a
+    PCA view, a probe): the process spent 152 ms of CPU per contrastive tick and 144 per dominance tick,
+    64 and 56 with one thread (server_cost, A/B on 2026-12-03), the same numbers on the screen.
+    """
+    if _native_pools.modules != len(sys.modules):
+        _native_pools.controller, _native_pools.modules = ThreadpoolController(), len(sys.modules)
+    _native_pools.controller.limit(limits=threads)
 
 
 @st.cache_resource

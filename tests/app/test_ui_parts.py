@@ -3,6 +3,7 @@ history CSV."""
 
 import io
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -84,6 +85,28 @@ del cycle
 print(json.dumps({"frozen": gc.get_freeze_count(), "walked": walked, "freed": gc.collect(),
                   "labs": [m for m in sys.modules if m.startswith("mmplay.labs.")]}))
 """
+
+
+LIMIT_AND_LIST = """
+import json, os
+import numpy
+from threadpoolctl import threadpool_info
+from mmplay.ui import runtime
+runtime.configure_torch()
+import scipy.linalg, sklearn.linear_model  # libraries loaded after the first run: the next run caps them too
+runtime.configure_torch()
+print(json.dumps({d["filepath"]: d["num_threads"] for d in threadpool_info()}))
+"""
+
+
+def test_every_native_thread_pool_runs_with_the_torch_thread_count():
+    """OpenBLAS left at one thread per core spun between a tick's small products (contrastive: 152 ms of CPU
+    per tick instead of 64); every BLAS and OpenMP pool, also one loaded after the first run, is capped."""
+    env = {**os.environ, "MMPLAY_TORCH_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", LIMIT_AND_LIST], capture_output=True, text=True, check=True, env=env)
+    pools = json.loads(out.stdout)
+    assert len(pools) >= 3 and any("scipy" in path for path in pools)  # numpy's, scipy's, OpenMP's
+    assert set(pools.values()) == {1}, pools
 
 
 def test_loaded_libraries_are_frozen_out_of_the_per_run_collection():
