@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-from sklearn.linear_model import LogisticRegression
 
 from mmplay import ops
 from mmplay.config import KnobConflict, knob
@@ -24,6 +23,8 @@ from mmplay.i18n import L_, N_, _
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import chance_accuracy
+from mmplay.probe import fit_logistic
+from mmplay.probe import probe_accuracy as linear_probe_accuracy
 from mmplay.robust import balance
 from mmplay.train import Trainer
 
@@ -84,6 +85,7 @@ class DominanceRun:
     test: ImbalancedData
     models: torch.nn.ModuleDict
     trace: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in TRACES})  # per step
+    probes: dict[str, torch.Tensor] = field(default_factory=dict)  # each encoder's last probe β = [w; b]
     trainer: Trainer = field(init=False)
     batch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # this step's features and labels
     first_aux: dict[str, float] | None = field(init=False, default=None)  # unimodal losses at the first step
@@ -157,15 +159,14 @@ def build(config: Config, device: torch.device | None = None) -> DominanceRun:
     return DominanceRun(config, train.to(device), test.to(device), models)
 
 
-def features(run: DominanceRun, data: ImbalancedData, modality: str) -> np.ndarray:
-    with torch.no_grad():
-        return run.models[f"enc_{modality}"](data.x[modality]).cpu().numpy()
-
-
 def probe_accuracy(run: DominanceRun, modality: str) -> float:
-    """Test accuracy of a logistic-regression probe on the frozen encoder's features."""
-    probe = LogisticRegression(max_iter=500).fit(features(run, run.train, modality), run.train.y.cpu().numpy())
-    return float(probe.score(features(run, run.test, modality), run.test.y.cpu().numpy()))
+    """Test accuracy of a logistic-regression probe (L2, C = 1) on the frozen encoder's features, refitted from
+    the last evaluation's probe (the same optimum, a few Newton steps)."""
+    encode = run.models[f"enc_{modality}"]
+    with torch.no_grad():
+        train_phi, test_phi = encode(run.train.x[modality]), encode(run.test.x[modality])
+    run.probes[modality] = fit_logistic(train_phi, run.train.y, init=run.probes.get(modality))
+    return linear_probe_accuracy(run.probes[modality], test_phi, run.test.y)
 
 
 def fused_accuracy(run: DominanceRun, drop_a: bool = False) -> float:
