@@ -64,3 +64,22 @@ def test_on_clean_data_the_gates_keep_the_gain_of_fusion(trained):
 def test_entropy_only_rule_is_fooled_by_confident_noise(trained):
     acc = gating.evaluate_at(trained, gating.Config(corruption=1.0))
     assert acc["entropy_gate"] < acc["a_only"] - 0.2
+
+
+def test_kept_predictions_follow_the_training_and_the_view():
+    """Predictions are kept per step and view (the page, its sweep and the evaluation share them): after a step,
+    or under another view, they are those of a fresh computation, never the kept ones."""
+    run = gating.build(gating.Config(n_train=400, n_test=400))
+    view = gating.Config(n_train=400, n_test=400, corruption=0.5)
+    before = gating.predictions(run, view)[0]["learned_gate"].clone()
+    run.trainer.step(5)
+    after = gating.predictions(run, view)[0]
+    fresh = gating._predict(run, gating.corrupted_test(run, view), view.tau)[0]
+    for name in gating.METHODS:
+        torch.testing.assert_close(after[name], fresh[name], rtol=0, atol=0)
+    assert not torch.equal(after["learned_gate"], before)
+    corrupted = gating.corrupted_test(run, view).x["b"]
+    expected = gating.corrupt_noise(run.test.x["b"], gating.MAX_NOISE * 0.5, seed=run.config.seed + 7)
+    torch.testing.assert_close(corrupted, expected, rtol=0, atol=0)
+    other = gating.predictions(run, gating.Config(n_train=400, n_test=400, corruption=1.0))[0]
+    assert not torch.equal(other["b_only"], after["b_only"])

@@ -2,8 +2,9 @@
 
 Trained on clean data: logistic regressions on A, on B, and on [A, B] (naive fusion). A soft gate
 (:class:`mmplay.robust.gating.SoftGate`) learns, on training data whose A or B is randomly
-corrupted, how to weigh {A, B, fused}. At test time B is corrupted: Gaussian noise of std
-``8·C`` or, with probability C, features of another class ("misleading").
+corrupted (``AUGMENTED_COPIES`` copies drawn once, one per step in turn), how to weigh {A, B, fused}.
+At test time B is corrupted: Gaussian noise of std ``8·C`` or, with probability C, features of another
+class ("misleading").
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ NUISANCE = 6  # pure-noise features appended to each modality: 8 features each
 MAX_NOISE = 8.0  # corruption = 1 means noise std 8 on modality B (its clean features have std ≈ 1)
 METHODS = ("a_only", "b_only", "naive", "rule_gate", "learned_gate", "entropy_gate")
 LEVELS = tuple(i / 10 for i in range(11))
+AUGMENTED_COPIES = 8  # corrupted copies of the training set, drawn once; the gate trains on them in turn
 KIND_NAMES = {"noise": N_("noise"), "misleading": N_("misleading")}
 
 
@@ -54,6 +56,20 @@ class Config:
     seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, corruption and initial weights"))
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """A split as the methods see it: each modality's features, both side by side for naive fusion, and each
+    modality's squared Mahalanobis distance to the nearest class mean (no model in it: computed once)."""
+
+    x: dict[str, torch.Tensor]
+    fused_x: torch.Tensor
+    dist: dict[str, torch.Tensor]
+
+
+def inputs_of(x: dict[str, torch.Tensor], typicality: dict[str, g.Typicality]) -> Inputs:
+    return Inputs(x, torch.cat([x["a"], x["b"]], 1), {m: typicality[m].distance(x[m]) for m in ("a", "b")})
+
+
 @dataclass
 class GatingRun:
     config: Config
@@ -62,17 +78,23 @@ class GatingRun:
     models: torch.nn.ModuleDict
     typicality: dict[str, g.Typicality]
     trainer: Trainer = field(init=False)
+    clean: Inputs = field(init=False)  # the training set
+    noisy: list[Inputs] = field(init=False)  # AUGMENTED_COPIES corrupted training sets, one per step in turn
+    corrupted: dict[tuple[str, float], Inputs] = field(init=False, default_factory=dict)  # test sets by (kind, level)
+    seen: dict[tuple, tuple] = field(init=False, default_factory=dict)  # predictions at this step, by view
 
     def __post_init__(self) -> None:
         models, train = self.models, self.train
+        self.clean = inputs_of(train.x, self.typicality)
+        self.noisy = [inputs_of(augmented(train, i), self.typicality) for i in range(AUGMENTED_COPIES)]
 
         def objective(step: int) -> dict[str, torch.Tensor]:
             losses = {
                 "a_only": ops.cross_entropy(models["a_only"](train.x["a"]), train.y),
                 "b_only": ops.cross_entropy(models["b_only"](train.x["b"]), train.y),
-                "naive": ops.cross_entropy(models["naive"](torch.cat([train.x["a"], train.x["b"]], 1)), train.y),
+                "naive": ops.cross_entropy(models["naive"](self.clean.fused_x), train.y),
             }
-            noisy = augmented(train, step)
+            noisy = self.noisy[step % AUGMENTED_COPIES]
             with torch.no_grad():
                 probs = expert_probs(self, noisy)
             mixed, _ = gated_soft(self, noisy, probs)
@@ -85,26 +107,24 @@ class GatingRun:
         self.trainer.step(0)
 
 
-def expert_probs(run: GatingRun, data: TwoModalData) -> dict[str, torch.Tensor]:
+def expert_probs(run: GatingRun, data: Inputs) -> dict[str, torch.Tensor]:
     m = run.models
     return {
         "a_only": ops.softmax(m["a_only"](data.x["a"])),
         "b_only": ops.softmax(m["b_only"](data.x["b"])),
-        "naive": ops.softmax(m["naive"](torch.cat([data.x["a"], data.x["b"]], 1))),
+        "naive": ops.softmax(m["naive"](data.fused_x)),
     }
 
 
-def augmented(train: TwoModalData, step: int) -> TwoModalData:
-    """Training items with A or B (a third each) hit by noise of a random std in [0, MAX_NOISE]."""
-    gen = torch.Generator().manual_seed(10_000 + step)
+def augmented(train: TwoModalData, draw: int) -> dict[str, torch.Tensor]:
+    """Training features with A or B (a third each) hit by noise of a random std in [0, MAX_NOISE]."""
+    gen = torch.Generator().manual_seed(10_000 + draw)
     n = train.y.shape[0]
     which = torch.randint(0, 3, (n, 1), generator=gen).to(train.y.device)
     std = (torch.rand(n, 1, generator=gen) * MAX_NOISE).to(train.y.device)
     dim = train.x["a"].shape[1]
     noise = {m: torch.randn(n, dim, generator=gen).to(train.y.device) * std for m in ("a", "b")}
-    return TwoModalData(
-        {"a": train.x["a"] + noise["a"] * (which == 1), "b": train.x["b"] + noise["b"] * (which == 2)}, train.y
-    )
+    return {"a": train.x["a"] + noise["a"] * (which == 1), "b": train.x["b"] + noise["b"] * (which == 2)}
 
 
 def build(config: Config, device: torch.device | None = None) -> GatingRun:
@@ -124,29 +144,41 @@ def build(config: Config, device: torch.device | None = None) -> GatingRun:
     return GatingRun(config, train, test, models, typicality)
 
 
-def gated_soft(run: GatingRun, data: TwoModalData, probs: dict[str, torch.Tensor]):
-    dist = {m: run.typicality[m].distance(data.x[m]) for m in ("a", "b")}
-    features = g.gate_features(probs["a_only"], probs["b_only"], dist["a"], dist["b"])
+def gated_soft(run: GatingRun, data: Inputs, probs: dict[str, torch.Tensor]):
+    features = g.gate_features(probs["a_only"], probs["b_only"], data.dist["a"], data.dist["b"])
     return run.models["gate"](features, probs["a_only"], probs["b_only"], probs["naive"])
 
 
-def corrupted_test(run: GatingRun, view: Config) -> TwoModalData:
-    """The test set with B corrupted as ``view`` says (its kind and level)."""
-    test, seed = run.test, run.config.seed + 7
-    if view.kind == "noise":
-        return test.replace("b", corrupt_noise(test.x["b"], MAX_NOISE * view.corruption, seed=seed))
-    return test.replace("b", corrupt_misleading(test, "b", view.corruption, seed=seed))
+def corrupted_test(run: GatingRun, view: Config) -> Inputs:
+    """The test set with B corrupted as ``view`` says (its kind and level); kept, as no model is in it."""
+    key = (view.kind, view.corruption)
+    if key not in run.corrupted:
+        test, seed = run.test, run.config.seed + 7
+        if view.kind == "noise":
+            b = corrupt_noise(test.x["b"], MAX_NOISE * view.corruption, seed=seed)
+        else:
+            b = corrupt_misleading(test, "b", view.corruption, seed=seed)
+        run.corrupted[key] = inputs_of({"a": test.x["a"], "b": b}, run.typicality)
+    return run.corrupted[key]
 
 
 def predictions(run: GatingRun, view: Config) -> tuple[dict[str, torch.Tensor], dict]:
-    """Predictive distributions of every method under ``view`` (corruption, kind, τ), and gate diagnostics."""
-    data = corrupted_test(run, view)
+    """Predictive distributions of every method under ``view`` (corruption, kind, τ), and gate diagnostics;
+    kept until the next training step (the page, its sweep and the trainer's evaluation ask for the same ones)."""
+    key = (run.trainer.steps_done, view.kind, view.corruption, view.tau)
+    if key not in run.seen:
+        run.seen = {k: v for k, v in run.seen.items() if k[0] == key[0]}
+        run.seen[key] = _predict(run, corrupted_test(run, view), view.tau)
+    return run.seen[key]
+
+
+def _predict(run: GatingRun, data: Inputs, tau: float) -> tuple[dict[str, torch.Tensor], dict]:
     with torch.no_grad():
         probs = expert_probs(run, data)
-        atyp = {m: run.typicality[m].atypicality(data.x[m]) for m in ("a", "b")}
-        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], view.tau)
+        atyp = {m: data.dist[m] / run.typicality[m].threshold_ for m in ("a", "b")}
+        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], tau)
         probs["learned_gate"], weights = gated_soft(run, data, probs)
-        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], view.tau)
+        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], tau)
         js = g.js_divergence(probs["a_only"], probs["b_only"])
     diagnostics = {"open_rate": float(fused_open.float().mean()), "js": js, "gate_weights": weights.mean(0).tolist()}
     return probs, diagnostics

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
@@ -40,6 +40,12 @@ class Typicality:
     means_: torch.Tensor  # (K, D)
     precision_: torch.Tensor  # (D, D)
     threshold_: float  # squared distance above which an input is atypical
+    whiten_: torch.Tensor = field(init=False)  # L with Σ⁻¹ = L Lᵀ (Cholesky)
+    whitened_means_: torch.Tensor = field(init=False)  # μ_c L, (K, D)
+
+    def __post_init__(self) -> None:
+        self.whiten_ = torch.linalg.cholesky(self.precision_)
+        self.whitened_means_ = self.means_ @ self.whiten_
 
     @classmethod
     def fit(cls, x: torch.Tensor, y: torch.Tensor, classes: int, quantile: float = 0.99) -> Typicality:
@@ -53,11 +59,10 @@ class Typicality:
     def distance(self, x: torch.Tensor) -> torch.Tensor:
         """``min_c (x − μ_c)ᵀ Σ⁻¹ (x − μ_c)``, shape (N,).
 
-        With the Cholesky factor ``Σ⁻¹ = L Lᵀ`` this is ``min_c ‖x L − μ_c L‖²``: one (N, D) product and
-        squared distances to K whitened means, instead of an (N, K, D) difference tensor.
+        With the Cholesky factor ``Σ⁻¹ = L Lᵀ`` (fitted once) this is ``min_c ‖x L − μ_c L‖²``: one (N, D) product
+        and squared distances to K whitened means, instead of an (N, K, D) difference tensor.
         """
-        whiten = torch.linalg.cholesky(self.precision_)
-        whitened = torch.cdist(x @ whiten, self.means_ @ whiten, compute_mode="donot_use_mm_for_euclid_dist")
+        whitened = torch.cdist(x @ self.whiten_, self.whitened_means_, compute_mode="donot_use_mm_for_euclid_dist")
         return (whitened**2).min(1).values
 
     def atypicality(self, x: torch.Tensor) -> torch.Tensor:
