@@ -46,3 +46,20 @@ def test_nothing_missing_dropout_costs_little(trained):
     acc = missing.accuracies(trained, 0.0, "b")
     assert abs(acc["dropout"] - acc["conditional"]) <= 0.02
     assert acc["zero_fill"] == acc["mean_fill"] == acc["conditional"] == acc["regressor"]
+
+
+@pytest.mark.parametrize(("rate", "which"), [(0.0, "b"), (0.35, "a"), (0.6, "either"), (1.0, "b")])
+def test_accuracies_from_kept_outcomes_equal_a_direct_pass(rate, which):
+    """The sweep reads each item's outcome with nothing, A or B lost; a direct forward pass of the mixed test set
+    (the items that lose a modality filled, the others complete) gives the same accuracies, after a step too."""
+    run = missing.build(missing.Config(n_train=600, n_test=600))
+    for _ in range(2):
+        run.trainer.step(5)
+        m_a, m_b = missing.missing_masks(run, rate, which)
+        direct = {}
+        with torch.no_grad():
+            for strategy in missing.STRATEGIES:
+                model = run.models["dropout" if strategy.startswith("dropout") else "complete"]
+                a, b, shown = missing.filled_inputs(run, strategy, m_a, m_b)
+                direct[strategy] = float((model(a, b, *shown).argmax(1) == run.test.y).float().mean())
+        assert missing.accuracies(run, rate, which) == direct
