@@ -94,7 +94,7 @@ class DominanceRun:
         seed = self.config.seed
         self.batch_gen = torch.Generator().manual_seed(seed + 5)
         self.noise_gen = torch.Generator().manual_seed(seed + 6)
-        optimizer = torch.optim.SGD(self.models.parameters(), lr=self.config.lr, momentum=0.9)
+        optimizer = torch.optim.SGD(self.models.parameters(), lr=self.config.lr, momentum=0.9, fused=True)
         self.trainer = Trainer(self.objective, optimizer, evaluate=lambda: evaluate(self), grad_hooks=[self.modulate])
         self.trainer.step(0)
 
@@ -201,7 +201,7 @@ def ceilings(config: Config, _run: object = None, progress: Progress = no_progre
     for i, u in enumerate(("a", "b")):
         torch.manual_seed(config.seed)
         model = torch.nn.Sequential(encoder(train.x[u].shape[1]), torch.nn.Linear(HIDDEN, 2)).to(device)
-        opt = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9)
+        opt = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9, fused=True)
         gen = torch.Generator().manual_seed(config.seed + 5)
 
         def objective(_: int, model=model, gen=gen, u=u) -> dict[str, torch.Tensor]:
