@@ -4,6 +4,7 @@ Both modalities come from a shared latent (jointly Gaussian given the class), so
 other. A classifier trained on complete data meets missing inputs filled with zeros, the training
 mean, the conditional-Gaussian mean ``E[x_m | x_o]``, or a learned regressor's guess; a second
 classifier of the same shape is trained with modality dropout (probability q) and a presence mask.
+Each step trains every model on a minibatch of ``batch`` training items drawn with replacement.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Config:
     n_train: int = knob(4000, lo=400, hi=40000, help=N_("training items"))
     n_test: int = knob(4000, lo=400, hi=40000, help=N_("test items"))
     lr: float = knob(0.01, lo=0.0005, hi=0.1, help=N_("Adam learning rate"), log=True)
+    batch: int = knob(500, lo=16, hi=40000, help=N_("minibatch size"))
     steps: int = knob(600, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains"))
     seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, masks and initial weights"))
 
@@ -68,11 +70,12 @@ class MissingRun:
         config, models = self.config, self.models
         device = self.train.y.device
         gen = torch.Generator().manual_seed(config.seed + 3)
-        ones = torch.ones(config.n_train, 1, device=device)
-        x_a, x_b, y = self.train.x["a"], self.train.x["b"], self.train.y
+        batch = min(config.batch, config.n_train)
+        ones = torch.ones(batch, 1, device=device)
 
         def objective(_: int) -> dict[str, torch.Tensor]:
-            m_a, m_b = (m.to(device) for m in dropout_masks(config.n_train, config.q, gen))
+            x_a, x_b, y = minibatch(self.train, batch, gen)
+            m_a, m_b = (m.to(device) for m in dropout_masks(batch, config.q, gen))
             return {
                 "complete": ops.cross_entropy(models["complete"](x_a, x_b, ones, ones), y),
                 "dropout": ops.cross_entropy(models["dropout"](x_a, x_b, m_a, m_b), y),
@@ -83,6 +86,15 @@ class MissingRun:
         evaluate = lambda: {f"accuracy.{k}": v for k, v in accuracies(self, config.rate).items()}  # noqa: E731
         self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
         self.trainer.step(0)
+
+
+def minibatch(data: TwoModalData, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(x_a, x_b, y)`` of ``size`` items drawn with replacement; the whole set when ``size`` covers it."""
+    n = data.y.shape[0]
+    if size >= n:
+        return data.x["a"], data.x["b"], data.y
+    idx = torch.randint(0, n, (size,), generator=gen).to(data.y.device)
+    return data.x["a"][idx], data.x["b"][idx], data.y[idx]
 
 
 def build(config: Config, device: torch.device | None = None) -> MissingRun:
@@ -235,7 +247,7 @@ LAB = Lab(
     extras=(
         Extra(
             "q_sweep",
-            L_("Train five dropout models, q = 0 … 0.7 (≈ 20 s)"),
+            L_("Train five dropout models, q = 0 … 0.7 (≈ 5 s)"),
             ("shared_std", "offset", "n_train", "n_test", "lr", "steps", "seed"),
             dropout_q_sweep,
         ),
