@@ -7,6 +7,10 @@ torch's CPU kernels over a short last dimension (the labs' 2–4 classes, thousa
 path: softmax of (4000, 3) costs ≈ 260 µs, the same over dim 0 of its transpose ≈ 40 µs (one thread).
 So on the CPU these run over the transposed view — the same numbers, autograd included; on a GPU they
 call torch's own. ``tests/test_ops.py`` checks values and gradients against ``torch.nn.functional``.
+
+Their results keep the transposed layout (a copy to the row layout costs ≈ 340 µs), and torch's ``argmax``
+over the last dimension of such a tensor takes ≈ 380 µs for (4000, 4); :func:`argmax` walks the few classes
+instead, ``i* = argmax_c x_ic`` (the first on ties, as torch's): ≈ 65 µs.
 """
 
 from __future__ import annotations
@@ -32,3 +36,16 @@ def log_softmax(x: torch.Tensor) -> torch.Tensor:
 def cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy of ``logits`` (N, C) against class indices ``target`` (N,)."""
     return F.nll_loss(log_softmax(logits), target)
+
+
+def argmax(x: torch.Tensor) -> torch.Tensor:
+    """Index of the largest entry over the last dimension, the first on ties (``torch.argmax``'s)."""
+    if x.is_cuda or x.is_contiguous():
+        return x.argmax(-1)
+    best = x[..., 0]
+    index = torch.zeros(x.shape[:-1], dtype=torch.long, device=x.device)
+    for c in range(1, x.shape[-1]):
+        column = x[..., c]
+        index.masked_fill_(column > best, c)
+        best = torch.maximum(best, column)
+    return index

@@ -36,3 +36,11 @@ def test_cross_entropy_matches_torch_with_gradient():
     (g_ours,) = torch.autograd.grad(ours, logits)
     (g_theirs,) = torch.autograd.grad(theirs, logits)
     torch.testing.assert_close(g_ours, g_theirs, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("shape", [(4000, 4), (9, 3), (5, 6, 2)])
+def test_argmax_matches_torch_on_both_layouts_and_ties(shape):
+    gen = torch.Generator().manual_seed(1)
+    logits = torch.randint(0, 3, shape, generator=gen).double()  # many ties: the first index wins, as torch's
+    for x in (logits, ops.softmax(logits), logits.transpose(-2, -1).contiguous().transpose(-2, -1)):
+        assert torch.equal(ops.argmax(x), x.argmax(-1))

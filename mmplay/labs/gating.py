@@ -3,6 +3,7 @@
 Trained on clean data: logistic regressions on A, on B, and on [A, B] (naive fusion). A soft gate
 (:class:`mmplay.robust.gating.SoftGate`) learns, on training data whose A or B is randomly
 corrupted (``AUGMENTED_COPIES`` copies drawn once, one per step in turn), how to weigh {A, B, fused}.
+Each step takes a minibatch of ``batch`` items (drawn with replacement; all when it covers the set).
 At test time B is corrupted: Gaussian noise of std ``8·C`` or, with probability C, features of another
 class ("misleading").
 """
@@ -52,22 +53,35 @@ class Config:
     n_train: int = knob(4000, lo=400, hi=40000, help=N_("training items"))
     n_test: int = knob(4000, lo=400, hi=40000, help=N_("test items"))
     lr: float = knob(0.03, lo=0.001, hi=0.3, help=N_("Adam learning rate"), log=True)
+    batch: int = knob(500, lo=16, hi=40000, help=N_("minibatch size"))
     steps: int = knob(400, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains"))
     seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, corruption and initial weights"))
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """A split as the methods see it: each modality's features, both side by side for naive fusion, and each
+    """A split as the methods see it: A's and B's features side by side (naive fusion's input) and each
     modality's squared Mahalanobis distance to the nearest class mean (no model in it: computed once)."""
 
-    x: dict[str, torch.Tensor]
-    fused_x: torch.Tensor
-    dist: dict[str, torch.Tensor]
+    fused_x: torch.Tensor  # (N, 2D): A's D features, then B's
+    distances: torch.Tensor  # (N, 2): d²_A, d²_B
+
+    @property
+    def x(self) -> dict[str, torch.Tensor]:
+        dim = self.fused_x.shape[1] // 2
+        return {"a": self.fused_x[:, :dim], "b": self.fused_x[:, dim:]}
+
+    @property
+    def dist(self) -> dict[str, torch.Tensor]:
+        return {"a": self.distances[:, 0], "b": self.distances[:, 1]}
+
+    def rows(self, idx: torch.Tensor | None) -> Inputs:
+        """The items at ``idx`` (all of them for ``None``)."""
+        return self if idx is None else Inputs(self.fused_x[idx], self.distances[idx])
 
 
 def inputs_of(x: dict[str, torch.Tensor], typicality: dict[str, g.Typicality]) -> Inputs:
-    return Inputs(x, torch.cat([x["a"], x["b"]], 1), {m: typicality[m].distance(x[m]) for m in ("a", "b")})
+    return Inputs(torch.cat([x["a"], x["b"]], 1), torch.stack([typicality[m].distance(x[m]) for m in ("a", "b")], 1))
 
 
 @dataclass
@@ -88,17 +102,24 @@ class GatingRun:
         self.clean = inputs_of(train.x, self.typicality)
         self.noisy = [inputs_of(augmented(train, i), self.typicality) for i in range(AUGMENTED_COPIES)]
 
+        gen = torch.Generator().manual_seed(self.config.seed + 3)
+        n = train.y.shape[0]
+
         def objective(step: int) -> dict[str, torch.Tensor]:
+            idx = None
+            if self.config.batch < n:
+                idx = torch.randint(0, n, (self.config.batch,), generator=gen).to(train.y.device)
+            clean, noisy = self.clean.rows(idx), self.noisy[step % AUGMENTED_COPIES].rows(idx)
+            y = train.y if idx is None else train.y[idx]
             losses = {
-                "a_only": ops.cross_entropy(models["a_only"](train.x["a"]), train.y),
-                "b_only": ops.cross_entropy(models["b_only"](train.x["b"]), train.y),
-                "naive": ops.cross_entropy(models["naive"](self.clean.fused_x), train.y),
+                "a_only": ops.cross_entropy(models["a_only"](clean.x["a"]), y),
+                "b_only": ops.cross_entropy(models["b_only"](clean.x["b"]), y),
+                "naive": ops.cross_entropy(models["naive"](clean.fused_x), y),
             }
-            noisy = self.noisy[step % AUGMENTED_COPIES]
             with torch.no_grad():
                 probs = expert_probs(self, noisy)
             mixed, _ = gated_soft(self, noisy, probs)
-            losses["learned_gate"] = F.nll_loss(torch.log(mixed.clamp_min(1e-9)), train.y)
+            losses["learned_gate"] = F.nll_loss(torch.log(mixed.clamp_min(1e-9)), y)
             return losses
 
         optimizer = adam(models.parameters(), lr=self.config.lr)
@@ -188,14 +209,14 @@ def evaluate_at(run: GatingRun, view: Config) -> dict[str, float]:
     """Test accuracy of every method under ``view``."""
     probs, _ = predictions(run, view)
     y = run.test.y
-    return {name: float((probs[name].argmax(-1) == y).float().mean()) for name in METHODS}
+    return {name: float((ops.argmax(probs[name]) == y).float().mean()) for name in METHODS}
 
 
 def corruption_sweep(run: GatingRun, view: Config) -> dict[str, list[float]]:
     """Accuracy of every method, and the rule gate's open rate, at each level in ``LEVELS``."""
     rows = [predictions(run, replace(view, corruption=level)) for level in LEVELS]
     y = run.test.y
-    sweep = {name: [float((probs[name].argmax(-1) == y).float().mean()) for probs, _ in rows] for name in METHODS}
+    sweep = {name: [float((ops.argmax(probs[name]) == y).float().mean()) for probs, _ in rows] for name in METHODS}
     sweep["open_rate"] = [diagnostics["open_rate"] for _, diagnostics in rows]
     return sweep
 
