@@ -4,7 +4,8 @@ Two experts each learn ``p(w | x_m)`` as a Gaussian by minimising the Gaussian N
 ``½[log 2πσ² + (w − μ)²/σ²]`` on unbiased readings. At test time sensor B drifts by a bias b.
 PoE fuses the two posteriors (dividing the prior out once, or not: the double-counting toggle);
 MoE averages their densities with weights ½, or with weights from a small gate network on both
-readings, trained on the same (unbiased) data by the mixture NLL ``−log Σ πₖ N(w; μₖ, σₖ²)``. Each is
+readings, trained on the same (unbiased) data by the mixture NLL ``−log Σ πₖ N(w; μₖ, σₖ²)``, all three on
+one minibatch of ``batch`` readings per step (drawn with replacement; all when it covers the set). Each is
 scored by NLL, the coverage and width of its central 90 % interval, a reliability curve (nominal vs
 empirical coverage) and a PIT histogram. Bias, prior correction and MoE weights are test-time
 choices: the scoring functions take them from a ``Config`` (the "view") without retraining.
@@ -53,6 +54,7 @@ class Config:
     n_test: int = knob(2000, lo=200, hi=20000, help=N_("test readings"))
     hidden: int = knob(32, lo=4, hi=128, help=N_("hidden units per expert"))
     lr: float = knob(0.01, lo=0.0005, hi=0.1, help=N_("Adam learning rate"), log=True)
+    batch: int = knob(500, lo=16, hi=20000, help=N_("minibatch size"))
     steps: int = knob(400, lo=1, hi=5000, help=N_("where Play stops, and how long a headless run trains"))
     seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data and initial weights"))
 
@@ -68,15 +70,22 @@ class ExpertsRun:
     def __post_init__(self) -> None:
         experts, train = self.experts, self.train
 
+        gen = torch.Generator().manual_seed(self.config.seed + 3)
+        n = train.w.shape[0]
+
         def objective(_: int) -> dict[str, torch.Tensor]:
+            batch = train
+            if self.config.batch < n:
+                idx = torch.randint(0, n, (self.config.batch,), generator=gen).to(train.w.device)
+                batch = WeightReadings({m: v[idx] for m, v in train.x.items()}, train.w[idx])
             losses, means, variances = {}, [], []
             for m in ("a", "b"):
-                mean, var = experts[m](train.x[m])
-                losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, train.w, var, full=True)
+                mean, var = experts[m](batch.x[m])
+                losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, batch.w, var, full=True)
                 means.append(mean.detach())
                 variances.append(var.detach())
-            weights = gate_weights(self, train.x)
-            mixture = ex.mixture_log_density(train.w, torch.stack(means), torch.stack(variances), weights)
+            weights = gate_weights(self, batch.x)
+            mixture = ex.mixture_log_density(batch.w, torch.stack(means), torch.stack(variances), weights)
             losses["gate"] = -mixture.mean()
             return losses
 
