@@ -23,6 +23,7 @@ from mmplay.i18n import L_, N_, _
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import chance_accuracy
+from mmplay.models.concat_grads import concat_losses
 from mmplay.probe import fit_logistic
 from mmplay.probe import probe_accuracy as linear_probe_accuracy
 from mmplay.robust import balance
@@ -99,22 +100,25 @@ class DominanceRun:
         self.trainer.step(0)
 
     def objective(self, step: int) -> dict[str, torch.Tensor]:
-        """Cross-entropy of the fused head; with ``loss_weights``, plus weighted unimodal auxiliary losses."""
-        config, models, train = self.config, self.models, self.train
+        """Cross-entropy of the fused head; with ``loss_weights``, plus weighted unimodal auxiliary losses. The
+        gradients are written in closed form (:mod:`mmplay.models.concat_grads`)."""
+        config, train = self.config, self.train
         idx = torch.randint(0, config.n_train, (config.batch,), generator=self.batch_gen).to(train.y.device)
-        phi_a, phi_b = models["enc_a"](train.x["a"][idx]), models["enc_b"](train.x["b"][idx])
         y = train.y[idx]
-        self.batch = {"phi_a": phi_a.detach(), "phi_b": phi_b.detach(), "y": y}
-        losses = {"fused": ops.cross_entropy(models["head"](torch.cat([phi_a, phi_b], 1)), y)}
-        if config.method == "loss_weights":
-            aux = {u: ops.cross_entropy(models[f"aux_{u}"](phi), y) for u, phi in (("a", phi_a), ("b", phi_b))}
-            self.first_aux = self.first_aux or {u: float(v.detach()) for u, v in aux.items()}
-            left = {u: float(aux[u].detach()) / self.first_aux[u] for u in aux}  # how much of the loss is left
-            for u in aux:
-                weight = 2 * left[u] / sum(left.values())
-                self.trace[f"w_{u}"].append(weight)
-                losses[f"aux_{u}"] = weight * aux[u]
+        weigh = self.aux_weights if config.method == "loss_weights" else None
+        losses, phi = concat_losses(self.models, {u: train.x[u][idx] for u in ("a", "b")}, y, weigh)
+        self.batch = {"phi_a": phi["a"], "phi_b": phi["b"], "y": y}
         return losses
+
+    def aux_weights(self, aux: dict[str, float]) -> dict[str, float]:
+        """``w_u = 2 r_u / Σ_v r_v`` with ``r_u = L_u(t) / L_u(0)``, how much of its loss is left: the slower
+        learner weighs more."""
+        self.first_aux = self.first_aux or dict(aux)
+        left = {u: aux[u] / self.first_aux[u] for u in aux}
+        weights = {u: 2 * left[u] / sum(left.values()) for u in aux}
+        for u, weight in weights.items():
+            self.trace[f"w_{u}"].append(weight)
+        return weights
 
     def modulate(self, step: int) -> None:
         """Record gradient norms and ρ; rescale the encoders' gradients as the method says."""
