@@ -4,6 +4,7 @@ import threading
 
 import numpy as np
 import pytest
+import torch
 import umap
 from sklearn.decomposition import PCA
 from sklearn.manifold import trustworthiness
@@ -11,6 +12,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from mmplay import project2d
 from mmplay.labs import alignment
+from mmplay.models.mlp_map import StandardisedMLP
 
 
 def test_too_few_items_to_hold_out_ten_is_refused():
@@ -91,3 +93,18 @@ def test_fast_umap_keeps_the_trustworthiness_of_umap_defaults():
     ours = trustworthiness(x, project2d.umap_2d(x), n_neighbors=10)
     default = trustworthiness(x, umap.UMAP(random_state=0).fit_transform(x), n_neighbors=10)
     assert ours > default - 0.01
+
+
+def test_mlp_map_gradient_in_closed_form_matches_autograd():
+    """The live MLP map's MSE step writes the same gradients autograd takes (float64)."""
+    gen = torch.Generator().manual_seed(0)
+    a, b = (torch.randn(50, 6, generator=gen, dtype=torch.float64) for _ in range(2))
+    mlp = StandardisedMLP(a, b, hidden=16).double()
+    inputs, targets = mlp.source(a).double(), mlp.target(b).double()
+    torch.nn.functional.mse_loss(mlp.net(inputs), targets).backward()
+    expected = [p.grad.clone() for p in mlp.parameters()]
+    mlp.zero_grad(set_to_none=True)
+    loss = alignment.mse_step(mlp.net, inputs, targets)
+    assert float(loss) == pytest.approx(float(torch.nn.functional.mse_loss(mlp.net(inputs), targets)), abs=1e-14)
+    for got, want in zip((p.grad for p in mlp.parameters()), expected):
+        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-13)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from mmplay import project2d
 from mmplay.align.procrustes import (
@@ -29,6 +28,7 @@ from mmplay.device import get_device
 from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most
+from mmplay.models import mlp_grads
 from mmplay.models.mlp_map import StandardisedMLP
 from mmplay.train import Trainer, adam
 
@@ -89,13 +89,23 @@ class AlignmentRun:
     trainer: Trainer = field(init=False)
 
     def __post_init__(self) -> None:
-        a_train, b_train = self.a[self.train_idx], self.mlp.target(self.b[self.train_idx])
+        inputs, targets = self.mlp.source(self.a[self.train_idx]), self.mlp.target(self.b[self.train_idx])
         self.trainer = Trainer(
-            lambda _: {"mse": F.mse_loss(self.mlp.standardised(a_train), b_train)},
+            lambda _: {"mse": mse_step(self.mlp.net, inputs, targets)},
             adam(self.mlp.parameters(), lr=self.config.lr),
             evaluate=lambda: held_out(self),
         )
         self.trainer.step(0)
+
+
+@torch.no_grad()
+def mse_step(net: torch.nn.Sequential, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """``MSE(net(x), y)`` over every entry; its gradient ``∂/∂ŷ = 2(ŷ − y)/(N·D)`` taken back through ``net`` in
+    closed form (:mod:`mmplay.models.mlp_grads`) and added to the parameters' ``.grad``."""
+    tape = mlp_grads.forward(net, inputs)
+    error = tape[-1] - targets
+    mlp_grads.backward(net, tape, 2 * error / error.numel())
+    return error.square().mean()
 
 
 def relative_residual(pred: torch.Tensor, target: torch.Tensor) -> float:

@@ -19,9 +19,13 @@ class StandardisedMLP(nn.Module):
         self.register_buffer("b_scale", b.std(0).float().clamp_min(1e-6))
         self.net = nn.Sequential(nn.Linear(a.shape[1], hidden), nn.Tanh(), nn.Linear(hidden, b.shape[1]))
 
+    def source(self, a: torch.Tensor) -> torch.Tensor:
+        """``(a − μ_a) / σ_a``: what :attr:`net` reads."""
+        return (a.float() - self.a_loc) / self.a_scale
+
     def standardised(self, x: torch.Tensor) -> torch.Tensor:
         """The MLP on standardised input, in standardised output units."""
-        return self.net((x.float() - self.a_loc) / self.a_scale)
+        return self.net(self.source(x))
 
     def target(self, b: torch.Tensor) -> torch.Tensor:
         """``(b − μ_b) / σ_b``: what :meth:`standardised` is trained to match."""
