@@ -4,9 +4,12 @@ from dataclasses import replace
 
 import pytest
 import torch
+import torch.nn.functional as F
 
+from mmplay import experts as ex
 from mmplay.labs import experts
 from mmplay.labs.declaration import nested
+from mmplay.models.expert_grads import experts_losses
 
 
 def view(bias: float, prior_correction: bool = True, moe_weights: str = "fixed") -> experts.Config:
@@ -68,3 +71,31 @@ def test_learned_moe_weights_are_a_distribution_and_keep_the_mixture_calibrated(
     assert torch.allclose(weights.sum(0).cpu(), torch.ones(weights.shape[1]))  # weights live on the lab's device
     learned = experts.scores(trained, view(0.0, moe_weights="learned"))
     assert learned["coverage_90"]["moe"] >= 0.85
+
+
+@pytest.mark.parametrize("clamped", [False, True])
+def test_closed_form_gradients_match_autograd(clamped):
+    """The experts' Gaussian NLLs and the gate's mixture NLL, and every parameter's gradient, against autograd
+    (float64); ``clamped``: expert A's log-variance output sits above its clamp, where no gradient passes."""
+    run = experts.build(experts.Config(n_train=200, n_test=200))
+    models = run.experts.double()
+    if clamped:
+        models["a"].net[2].bias.data[1] = 9.0
+    x = {m: run.train.x[m][:64].double() for m in ("a", "b")}
+    w, prior_std = run.train.w[:64].double(), run.config.prior_std
+    losses, means, variances = {}, [], []
+    for m in ("a", "b"):
+        mean, var = models[m](x[m])
+        losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, w, var, full=True)
+        means.append(mean.detach())
+        variances.append(var.detach())
+    weights = torch.softmax(models["gate"](torch.cat([x["a"], x["b"]], 1) / prior_std), -1).T
+    losses["gate"] = -ex.mixture_log_density(w, torch.stack(means), torch.stack(variances), weights).mean()
+    sum(losses.values()).backward()
+    expected = {name: p.grad.clone() for name, p in models.named_parameters()}
+    models.zero_grad(set_to_none=True)
+    got = experts_losses(models, x, w, prior_std)
+    for name, value in losses.items():
+        assert float(got[name]) == pytest.approx(float(value.detach()), abs=1e-12)
+    for name, p in models.named_parameters():
+        torch.testing.assert_close(p.grad, expected[name], rtol=1e-10, atol=1e-13)

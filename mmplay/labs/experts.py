@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import torch
-import torch.nn.functional as F
 
 from mmplay import experts as ex
 from mmplay import ops
@@ -26,6 +25,7 @@ from mmplay.device import get_device
 from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference, flatten
+from mmplay.models.expert_grads import experts_losses
 from mmplay.models.gaussian_expert import GaussianExpert
 from mmplay.train import Trainer, adam
 
@@ -78,16 +78,7 @@ class ExpertsRun:
             if self.config.batch < n:
                 idx = torch.randint(0, n, (self.config.batch,), generator=gen).to(train.w.device)
                 batch = WeightReadings({m: v[idx] for m, v in train.x.items()}, train.w[idx])
-            losses, means, variances = {}, [], []
-            for m in ("a", "b"):
-                mean, var = experts[m](batch.x[m])
-                losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, batch.w, var, full=True)
-                means.append(mean.detach())
-                variances.append(var.detach())
-            weights = gate_weights(self, batch.x)
-            mixture = ex.mixture_log_density(batch.w, torch.stack(means), torch.stack(variances), weights)
-            losses["gate"] = -mixture.mean()
-            return losses
+            return experts_losses(experts, batch.x, batch.w, self.config.prior_std)
 
         optimizer = adam(experts.parameters(), lr=self.config.lr)
         self.trainer = Trainer(objective, optimizer, evaluate=lambda: flatten(scores(self, self.config)))
