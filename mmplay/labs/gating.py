@@ -165,8 +165,9 @@ def build(config: Config, device: torch.device | None = None) -> GatingRun:
     return GatingRun(config, train, test, models, typicality)
 
 
-def gated_soft(run: GatingRun, data: Inputs, probs: dict[str, torch.Tensor]):
-    features = g.gate_features(probs["a_only"], probs["b_only"], data.dist["a"], data.dist["b"])
+def gated_soft(run: GatingRun, data: Inputs, probs: dict[str, torch.Tensor], terms: g.Disagreement | None = None):
+    terms = terms or g.disagreement(probs["a_only"], probs["b_only"])
+    features = g.gate_features(terms, data.dist["a"], data.dist["b"])
     return run.models["gate"](features, probs["a_only"], probs["b_only"], probs["naive"])
 
 
@@ -197,11 +198,15 @@ def _predict(run: GatingRun, data: Inputs, tau: float) -> tuple[dict[str, torch.
     with torch.no_grad():
         probs = expert_probs(run, data)
         atyp = {m: data.dist[m] / run.typicality[m].threshold_ for m in ("a", "b")}
-        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], tau)
-        probs["learned_gate"], weights = gated_soft(run, data, probs)
-        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], tau)
-        js = g.js_divergence(probs["a_only"], probs["b_only"])
-    diagnostics = {"open_rate": float(fused_open.float().mean()), "js": js, "gate_weights": weights.mean(0).tolist()}
+        terms = g.disagreement(probs["a_only"], probs["b_only"])
+        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], tau, terms)
+        probs["learned_gate"], weights = gated_soft(run, data, probs, terms)
+        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], tau, terms)
+    diagnostics = {
+        "open_rate": float(fused_open.float().mean()),
+        "js": terms.js,
+        "gate_weights": weights.mean(0).tolist(),
+    }
     return probs, diagnostics
 
 

@@ -26,11 +26,25 @@ def entropy(p: torch.Tensor) -> torch.Tensor:
     return -(p * torch.log(p.clamp_min(1e-12))).sum(-1)
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """Two predictions' entropies and their JS divergence (N,) each, computed once for every gate that reads them."""
+
+    h_a: torch.Tensor
+    h_b: torch.Tensor
+    js: torch.Tensor
+
+
+def disagreement(p_a: torch.Tensor, p_b: torch.Tensor) -> Disagreement:
+    """``H(p_a)``, ``H(p_b)`` and ``JS = ½ KL(p_a‖m) + ½ KL(p_b‖m) = H(m) − ½ H(p_a) − ½ H(p_b)``, ``m = (p_a + p_b)/2``
+    (the second form reuses the entropies: three sums instead of five)."""
+    h_a, h_b = entropy(p_a), entropy(p_b)
+    return Disagreement(h_a, h_b, (entropy((p_a + p_b) / 2) - 0.5 * (h_a + h_b)).clamp_min(0))
+
+
 def js_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
     """Jensen–Shannon divergence per row in nats, in ``[0, log 2]``."""
-    m = (p + q) / 2
-    kl = lambda a: (a * (torch.log(a.clamp_min(1e-12)) - torch.log(m.clamp_min(1e-12)))).sum(-1)  # noqa: E731
-    return 0.5 * kl(p) + 0.5 * kl(q)
+    return disagreement(p, q).js
 
 
 @dataclass
@@ -77,26 +91,33 @@ def tempered_product(p_a: torch.Tensor, p_b: torch.Tensor, atyp_a: torch.Tensor,
 
 
 def rule_gate(
-    p_a: torch.Tensor, p_b: torch.Tensor, atyp_a: torch.Tensor, atyp_b: torch.Tensor, tau: float
+    p_a: torch.Tensor,
+    p_b: torch.Tensor,
+    atyp_a: torch.Tensor,
+    atyp_b: torch.Tensor,
+    tau: float,
+    terms: Disagreement | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Gated prediction (N, K) and whether fusion stayed open (N,), from atypicality ratios (N,)."""
-    close = (js_divergence(p_a, p_b) > tau) & ((atyp_a > 1) | (atyp_b > 1))
+    terms = terms or disagreement(p_a, p_b)
+    close = (terms.js > tau) & ((atyp_a > 1) | (atyp_b > 1))
     trusted = torch.where((atyp_b > atyp_a).unsqueeze(1), p_a, p_b)
     return torch.where(close.unsqueeze(1), trusted, tempered_product(p_a, p_b, atyp_a, atyp_b)), ~close
 
 
-def entropy_gate(p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor, tau: float) -> torch.Tensor:
+def entropy_gate(
+    p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor, tau: float, terms: Disagreement | None = None
+) -> torch.Tensor:
     """On disagreement trust the more confident (lower-entropy) modality — fooled by confident noise."""
-    close = js_divergence(p_a, p_b) > tau
-    trusted = torch.where((entropy(p_a) <= entropy(p_b)).unsqueeze(1), p_a, p_b)
+    terms = terms or disagreement(p_a, p_b)
+    close = terms.js > tau
+    trusted = torch.where((terms.h_a <= terms.h_b).unsqueeze(1), p_a, p_b)
     return torch.where(close.unsqueeze(1), trusted, p_fused)
 
 
-def gate_features(p_a: torch.Tensor, p_b: torch.Tensor, dist_a: torch.Tensor, dist_b: torch.Tensor) -> torch.Tensor:
+def gate_features(terms: Disagreement, dist_a: torch.Tensor, dist_b: torch.Tensor) -> torch.Tensor:
     """``[H(p_a), H(p_b), JS(p_a, p_b), log1p d²_a, log1p d²_b]``, shape (N, 5)."""
-    return torch.stack(
-        [entropy(p_a), entropy(p_b), js_divergence(p_a, p_b), torch.log1p(dist_a), torch.log1p(dist_b)], dim=1
-    )
+    return torch.stack([terms.h_a, terms.h_b, terms.js, torch.log1p(dist_a), torch.log1p(dist_b)], dim=1)
 
 
 class SoftGate(nn.Module):
