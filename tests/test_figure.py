@@ -59,6 +59,7 @@ def test_chinese_chart_titles_break_between_words():
         ("到达各编码器的梯度范数（对数）", ["到达各编码器的梯度范数", "（对数）"]),
         ("准确率（点线：随机水平 50 %，虚线：98%）", ["准确率（点线：随机水平", "50 %，虚线：98%）"]),
         ("各编码器学到了什么（线性探针），对比单独训练", ["各编码器学到了什么", "（线性探针），对比单独训练"]),
+        ("准确率随缺失率的变化 —— 缺失 A 或 B", ["准确率随缺失率的变化", "—— 缺失 A 或 B"]),  # was "…的变<br>化 ——"
     ]:
         text, count = wrapped_title(title)
         assert text.split("<br>") == lines and count == len(lines)

@@ -22,7 +22,7 @@ TITLE_PX = 14
 
 
 NO_LINE_START = frozenset("，。、：；！？）》」』】,.:;!?)%")  # punctuation that stays with what it follows
-NO_LINE_END = frozenset("（《「『【(")  # punctuation that stays with what follows it
+NO_LINE_END = frozenset("（《「『【(—")  # punctuation that stays with what follows it (a dash opens what follows)
 SOFT_BREAKS = frozenset("，：；、。 ")  # a Chinese line reads best broken after these (a clause ends there)
 
 
