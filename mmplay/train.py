@@ -27,6 +27,14 @@ def adam(params: Iterable[torch.nn.Parameter], lr: float) -> torch.optim.Adam:
     return torch.optim.Adam(params, lr=lr, fused=True)
 
 
+def minibatch_rows(n: int, size: int, generator: torch.Generator, device: torch.device) -> torch.Tensor | None:
+    """Indices of ``size`` of ``n`` items drawn uniformly with replacement (on the CPU, from ``generator``: the
+    same draw on any device), or ``None`` — every item — when ``size`` covers them."""
+    if size >= n:
+        return None
+    return torch.randint(0, n, (size,), generator=generator).to(device)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The state of a run after ``step`` optimizer steps."""

@@ -27,7 +27,7 @@ from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference, flatten
 from mmplay.models.expert_grads import experts_losses
 from mmplay.models.gaussian_expert import GaussianExpert
-from mmplay.train import Trainer, adam
+from mmplay.train import Trainer, adam, minibatch_rows
 
 MAX_BIAS = 4.0  # bias = 1 on the slider means sensor B reads 4 units too heavy
 METHODS = ("expert_a", "expert_b", "poe", "moe")
@@ -74,9 +74,8 @@ class ExpertsRun:
         n = train.w.shape[0]
 
         def objective(_: int) -> dict[str, torch.Tensor]:
-            batch = train
-            if self.config.batch < n:
-                idx = torch.randint(0, n, (self.config.batch,), generator=gen).to(train.w.device)
+            idx, batch = minibatch_rows(n, self.config.batch, gen, train.w.device), train
+            if idx is not None:
                 batch = WeightReadings({m: v[idx] for m, v in train.x.items()}, train.w[idx])
             return experts_losses(experts, batch.x, batch.w, self.config.prior_std)
 

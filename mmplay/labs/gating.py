@@ -24,7 +24,7 @@ from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference
 from mmplay.metrics import chance_accuracy
 from mmplay.robust import gating as g
-from mmplay.train import Trainer, adam
+from mmplay.train import Trainer, adam, minibatch_rows
 
 NUISANCE = 6  # pure-noise features appended to each modality: 8 features each
 MAX_NOISE = 8.0  # corruption = 1 means noise std 8 on modality B (its clean features have std ≈ 1)
@@ -106,9 +106,7 @@ class GatingRun:
         n = train.y.shape[0]
 
         def objective(step: int) -> dict[str, torch.Tensor]:
-            idx = None
-            if self.config.batch < n:
-                idx = torch.randint(0, n, (self.config.batch,), generator=gen).to(train.y.device)
+            idx = minibatch_rows(n, self.config.batch, gen, train.y.device)
             clean, noisy = self.clean.rows(idx), self.noisy[step % AUGMENTED_COPIES].rows(idx)
             y = train.y if idx is None else train.y[idx]
             losses = {

@@ -23,7 +23,7 @@ from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import chance_accuracy
 from mmplay.robust.missing import GaussianImputer, MaskedClassifier, dropout_masks
-from mmplay.train import Trainer, adam
+from mmplay.train import Trainer, adam, minibatch_rows
 
 STRATEGIES = ("zero_fill", "mean_fill", "conditional", "regressor", "dropout", "dropout_impute")
 RATES = tuple(i / 10 for i in range(11))
@@ -74,7 +74,8 @@ class MissingRun:
         ones = torch.ones(batch, 1, device=device)
 
         def objective(_: int) -> dict[str, torch.Tensor]:
-            x_a, x_b, y = minibatch(self.train, batch, gen)
+            idx = minibatch_rows(config.n_train, batch, gen, device)
+            x_a, x_b, y = (v if idx is None else v[idx] for v in (self.train.x["a"], self.train.x["b"], self.train.y))
             m_a, m_b = (m.to(device) for m in dropout_masks(batch, config.q, gen))
             return {
                 "complete": ops.cross_entropy(models["complete"](x_a, x_b, ones, ones), y),
@@ -86,15 +87,6 @@ class MissingRun:
         evaluate = lambda: {f"accuracy.{k}": v for k, v in accuracies(self, config.rate).items()}  # noqa: E731
         self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
         self.trainer.step(0)
-
-
-def minibatch(data: TwoModalData, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """``(x_a, x_b, y)`` of ``size`` items drawn with replacement; the whole set when ``size`` covers it."""
-    n = data.y.shape[0]
-    if size >= n:
-        return data.x["a"], data.x["b"], data.y
-    idx = torch.randint(0, n, (size,), generator=gen).to(data.y.device)
-    return data.x["a"][idx], data.x["b"][idx], data.y[idx]
 
 
 def build(config: Config, device: torch.device | None = None) -> MissingRun:
