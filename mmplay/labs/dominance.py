@@ -24,6 +24,7 @@ from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import chance_accuracy
 from mmplay.models.concat_grads import concat_losses
+from mmplay.optim import SGD
 from mmplay.probe import fit_logistic
 from mmplay.probe import probe_accuracy as linear_probe_accuracy
 from mmplay.robust import balance
@@ -95,7 +96,7 @@ class DominanceRun:
         seed = self.config.seed
         self.batch_gen = torch.Generator().manual_seed(seed + 5)
         self.noise_gen = torch.Generator().manual_seed(seed + 6)
-        optimizer = torch.optim.SGD(self.models.parameters(), lr=self.config.lr, momentum=0.9, fused=True)
+        optimizer = SGD(self.models.parameters(), lr=self.config.lr, momentum=0.9)
         self.trainer = Trainer(self.objective, optimizer, evaluate=lambda: evaluate(self), grad_hooks=[self.modulate])
         self.trainer.step(0)
 
@@ -205,7 +206,7 @@ def ceilings(config: Config, _run: object = None, progress: Progress = no_progre
     for i, u in enumerate(("a", "b")):
         torch.manual_seed(config.seed)
         model = torch.nn.Sequential(encoder(train.x[u].shape[1]), torch.nn.Linear(HIDDEN, 2)).to(device)
-        opt = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9, fused=True)
+        opt = SGD(model.parameters(), lr=config.lr, momentum=0.9)
         gen = torch.Generator().manual_seed(config.seed + 5)
 
         def objective(_: int, model=model, gen=gen, u=u) -> dict[str, torch.Tensor]:
