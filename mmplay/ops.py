@@ -38,6 +38,14 @@ def cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return F.nll_loss(log_softmax(logits), target)
 
 
+def cross_entropy_and_grad(logits: torch.Tensor, onehot: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean cross-entropy of ``logits`` (…, N, C) against one-hot targets ``onehot`` (N, C), one per leading index,
+    ``−(1/N) Σᵢ Σ_c onehot_ic log_softmax(ℓ)_ic``, and its gradient ``(softmax(ℓ) − onehot)/N``, without autograd."""
+    log_p = log_softmax(logits)
+    n = onehot.shape[0]
+    return -(log_p * onehot).sum((-2, -1)) / n, (log_p.exp() - onehot) / n
+
+
 def argmax(x: torch.Tensor) -> torch.Tensor:
     """Index of the largest entry over the last dimension, the first on ties (``torch.argmax``'s)."""
     if x.is_cuda or x.is_contiguous():

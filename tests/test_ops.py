@@ -21,6 +21,17 @@ def test_softmax_and_log_softmax_match_torch_with_gradients(shape):
         torch.testing.assert_close(grad_got, grad_want, rtol=1e-12, atol=1e-12)
 
 
+def test_cross_entropy_and_grad_match_torch_for_each_stacked_model():
+    gen = torch.Generator().manual_seed(2)
+    logits = torch.randn(3, 500, 4, generator=gen, dtype=torch.float64, requires_grad=True)  # 3 models' logits
+    target = torch.randint(0, 4, (500,), generator=gen)
+    losses, d_logits = ops.cross_entropy_and_grad(logits.detach(), F.one_hot(target, 4).double())
+    want = torch.stack([F.cross_entropy(logits[k], target) for k in range(3)])
+    torch.testing.assert_close(losses, want, rtol=1e-13, atol=1e-13)
+    (grad_want,) = torch.autograd.grad(want.sum(), logits)
+    torch.testing.assert_close(d_logits, grad_want, rtol=1e-12, atol=1e-14)
+
+
 def test_softmax_survives_huge_logits():
     x = torch.tensor([[1000.0, 0.0, -1000.0], [-1e4, -1e4, -1e4]])
     torch.testing.assert_close(ops.softmax(x), F.softmax(x, dim=-1))

@@ -4,7 +4,9 @@ Both modalities come from a shared latent (jointly Gaussian given the class), so
 other. A classifier trained on complete data meets missing inputs filled with zeros, the training
 mean, the conditional-Gaussian mean ``E[x_m | x_o]``, or a learned regressor's guess; a second
 classifier of the same shape is trained with modality dropout (probability q) and a presence mask.
-Each step trains every model on a minibatch of ``batch`` training items drawn with replacement.
+Each step trains every model on a minibatch of ``batch`` training items drawn with replacement; the two
+classifiers and the two regressors are each a :class:`~mmplay.models.stacked_mlp.StackedMLP` pair, trained
+with closed-form gradients.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from mmplay import ops
 from mmplay.config import knob
@@ -22,7 +25,8 @@ from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_most, difference, no_progress
 from mmplay.metrics import chance_accuracy
-from mmplay.robust.missing import GaussianImputer, MaskedClassifier, dropout_masks
+from mmplay.models.stacked_mlp import StackedMLP
+from mmplay.robust.missing import GaussianImputer, dropout_masks, masked_inputs
 from mmplay.train import Trainer, adam, minibatch_rows
 
 STRATEGIES = ("zero_fill", "mean_fill", "conditional", "regressor", "dropout", "dropout_impute")
@@ -55,35 +59,49 @@ class Config:
     seed: int = knob(0, lo=0, hi=2**31 - 1, help=N_("seeds data, masks and initial weights"))
 
 
+CLASSIFIERS = ("complete", "dropout")  # the members of ``models["classifiers"]``, in order
+REGRESSORS = ("b", "a")  # the members of ``models["regressors"]``: the one that fills B (from A), then A (from B)
+
+
 @dataclass
 class MissingRun:
     config: Config
     train: TwoModalData
     test: TwoModalData
-    models: torch.nn.ModuleDict
+    models: torch.nn.ModuleDict  # "classifiers", "regressors": StackedMLP pairs, trained in closed form
     imputer: GaussianImputer
     trainer: Trainer = field(init=False)
-    outcomes: dict[str, dict[str, torch.Tensor]] = field(init=False, default_factory=dict)  # correct_when_lost
+    outcomes: dict[str, dict[str, torch.Tensor]] = field(init=False, default_factory=dict)  # correct_when_lost's
     outcomes_step: int = field(init=False, default=-1)  # the step they were computed at
 
     def __post_init__(self) -> None:
-        config, models = self.config, self.models
+        config, classifiers, regressors = self.config, self.models["classifiers"], self.models["regressors"]
         device = self.train.y.device
         gen = torch.Generator().manual_seed(config.seed + 3)
         batch = min(config.batch, config.n_train)
-        ones = torch.ones(batch, 1, device=device)
+        x_a, x_b = self.train.x["a"], self.train.x["b"]
+        ones = torch.ones_like(x_a[:, :1])
+        rows = torch.cat([x_a, x_b, ones, ones, F.one_hot(self.train.y, CLASSES).to(x_a.dtype)], 1)
 
+        @torch.no_grad()
         def objective(_: int) -> dict[str, torch.Tensor]:
+            """Both classifiers' cross-entropies (the complete one sees masks of ones, the dropout one masks with
+            entries dropped) and the two regressors' summed mean squared errors; gradients in closed form."""
             idx = minibatch_rows(config.n_train, batch, gen, device)
-            x_a, x_b, y = (v if idx is None else v[idx] for v in (self.train.x["a"], self.train.x["b"], self.train.y))
+            picked = rows if idx is None else rows.index_select(0, idx)  # x_a, x_b, 1, 1, onehot(y)
             m_a, m_b = (m.to(device) for m in dropout_masks(batch, config.q, gen))
-            return {
-                "complete": ops.cross_entropy(models["complete"](x_a, x_b, ones, ones), y),
-                "dropout": ops.cross_entropy(models["dropout"](x_a, x_b, m_a, m_b), y),
-                "regressors": F.mse_loss(models["regress_b"](x_a), x_b) + F.mse_loss(models["regress_a"](x_b), x_a),
-            }
+            complete = picked[:, :6]  # masked_inputs(x_a, x_b, 1, 1)
+            inputs = torch.stack([complete, complete * torch.cat([m_a, m_a, m_b, m_b, m_a, m_b], 1)])
+            logits, hidden = classifiers(inputs)
+            losses, d_logits = ops.cross_entropy_and_grad(logits, picked[:, 6:])
+            classifiers.set_grads(inputs, hidden, d_logits)
+            observed = picked[:, :4].unflatten(1, (2, 2)).transpose(0, 1)  # (2, B, 2): x_a, x_b
+            guesses, hidden = regressors(observed)
+            error = guesses - observed.flip(0)  # guess of x_b − x_b, guess of x_a − x_a
+            regressors.set_grads(observed, hidden, error * (2 / error[0].numel()))
+            return {"complete": losses[0], "dropout": losses[1], "regressors": error.square().mean((1, 2)).sum()}
 
-        optimizer = adam(models.parameters(), lr=config.lr)
+        optimizer = adam(self.models.parameters(), lr=config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in accuracies(self, config.rate).items()}  # noqa: E731
         self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
         self.trainer.step(0)
@@ -94,16 +112,23 @@ def build(config: Config, device: torch.device | None = None) -> MissingRun:
     draw = lambda n, s: make_two_modal(n, shared_std=config.shared_std, offset=config.offset, seed=s)  # noqa: E731
     train, test = draw(config.n_train, config.seed).to(device), draw(config.n_test, config.seed + 1).to(device)
     torch.manual_seed(config.seed)
-    models = torch.nn.ModuleDict(
-        {
-            "complete": MaskedClassifier(2, 2, 64, CLASSES),
-            "dropout": MaskedClassifier(2, 2, 64, CLASSES),
-            "regress_b": torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 2)),
-            "regress_a": torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 2)),
-        }
-    ).to(device)
+    mlp = lambda d_in, hidden, d_out: nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, d_out))  # noqa: E731
+    classifiers = [mlp(6, 64, CLASSES) for _ in CLASSIFIERS]  # inputs: masked_inputs(x_a, x_b, m_a, m_b)
+    regressors = [mlp(2, 32, 2) for _ in REGRESSORS]
+    models = nn.ModuleDict({"classifiers": StackedMLP(classifiers), "regressors": StackedMLP(regressors)}).to(device)
     imputer = GaussianImputer().fit(train.x["a"], train.x["b"])
     return MissingRun(config, train, test, models, imputer)
+
+
+def classify(run: MissingRun, strategy: str, a: torch.Tensor, b: torch.Tensor, m_a, m_b) -> torch.Tensor:
+    """Logits (N, C) of the classifier that ``strategy`` uses (the dropout one for ``dropout*``)."""
+    k = CLASSIFIERS.index("dropout" if strategy.startswith("dropout") else "complete")
+    return run.models["classifiers"].member(k, masked_inputs(a, b, m_a, m_b))
+
+
+def regress(run: MissingRun, missing: str, observed: torch.Tensor) -> torch.Tensor:
+    """The learned regressor's guess of modality ``missing`` (``"a"`` or ``"b"``) from the other one."""
+    return run.models["regressors"].member(REGRESSORS.index(missing), observed)
 
 
 def missing_masks(run: MissingRun, rate: float, which: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -126,40 +151,46 @@ def filled_inputs(run: MissingRun, strategy: str, m_a: torch.Tensor, m_b: torch.
     elif strategy in ("conditional", "dropout_impute"):
         fill_a, fill_b = run.imputer.impute_a(x_b), run.imputer.impute_b(x_a)
     else:
-        fill_a, fill_b = run.models["regress_a"](x_b), run.models["regress_b"](x_a)
+        fill_a, fill_b = regress(run, "a", x_b), regress(run, "b", x_a)
     a = m_a * x_a + (1 - m_a) * fill_a
     b = m_b * x_b + (1 - m_b) * fill_b
     shown = (m_a, m_b) if strategy == "dropout" else (torch.ones_like(m_a), torch.ones_like(m_b))
     return a, b, shown
 
 
-def correct_when_lost(run: MissingRun) -> dict[str, dict[str, torch.Tensor]]:
-    """Per test item and strategy, whether the prediction is right with nothing lost (``"none"``), with A lost
-    and with B lost (``"a"``, ``"b"``): bool (N,). Filling and the models act item by item, so any missing rate
-    is a choice among these three, and a sweep needs 3 forward passes per strategy instead of one per rate.
-    Kept until the next training step."""
+def correct_when_lost(run: MissingRun, lost: str) -> dict[str, torch.Tensor]:
+    """Per strategy, whether each test item's prediction is right when every item loses modality ``lost``
+    (``"a"``, ``"b"``) or nothing (``"none"``): bool (N,). Filling and the models act item by item, so any missing
+    rate is a choice among these three, and a sweep needs a forward pass per strategy and case instead of one per
+    rate. With nothing lost every strategy shows its classifier the complete items, so each classifier runs once.
+    Computed when first asked for, and kept until the next training step."""
     if run.outcomes_step != run.trainer.steps_done:
+        run.outcomes, run.outcomes_step = {}, run.trainer.steps_done
+    if lost not in run.outcomes:
         ones = torch.ones_like(run.test.y, dtype=torch.float32).unsqueeze(1)
-        masks = {"none": (ones, ones), "a": (0 * ones, ones), "b": (ones, 0 * ones)}
-        run.outcomes = {}
+        m_a, m_b = {"none": (ones, ones), "a": (0 * ones, ones), "b": (ones, 0 * ones)}[lost]
+        run.outcomes[lost] = {}
         with torch.no_grad():
             for strategy in STRATEGIES:
-                model = run.models["dropout" if strategy.startswith("dropout") else "complete"]
-                run.outcomes[strategy] = {}
-                for lost, (m_a, m_b) in masks.items():
-                    a, b, (s_a, s_b) = filled_inputs(run, strategy, m_a, m_b)
-                    run.outcomes[strategy][lost] = model(a, b, s_a, s_b).argmax(1) == run.test.y
-        run.outcomes_step = run.trainer.steps_done
-    return run.outcomes
+                twin = "dropout" if strategy.startswith("dropout") else "zero_fill"
+                if lost == "none" and twin in run.outcomes[lost]:
+                    run.outcomes[lost][strategy] = run.outcomes[lost][twin]
+                    continue
+                a, b, shown = filled_inputs(run, strategy, m_a, m_b)
+                run.outcomes[lost][strategy] = classify(run, strategy, a, b, *shown).argmax(1) == run.test.y
+    return run.outcomes[lost]
 
 
 def accuracies(run: MissingRun, rate: float, which: str | None = None) -> dict[str, float]:
     """Test accuracy of every strategy when a fraction ``rate`` of items lose ``which`` (default: the config's)."""
     m_a, m_b = missing_masks(run, rate, which or run.config.missing)
     lost_a, lost_b = (m_a[:, 0] == 0), (m_b[:, 0] == 0)
+    none = correct_when_lost(run, "none")
+    if_a = correct_when_lost(run, "a") if bool(lost_a.any()) else none
+    if_b = correct_when_lost(run, "b") if bool(lost_b.any()) else none
     out = {}
-    for strategy, right in correct_when_lost(run).items():
-        correct = torch.where(lost_a, right["a"], torch.where(lost_b, right["b"], right["none"]))
+    for strategy in STRATEGIES:
+        correct = torch.where(lost_a, if_a[strategy], torch.where(lost_b, if_b[strategy], none[strategy]))
         out[strategy] = float(correct.float().mean())
     return out
 
@@ -174,9 +205,9 @@ def imputation_sample(run: MissingRun, which: str, limit: int = 300) -> dict[str
     x_a, x_b = run.test.x["a"][:limit], run.test.x["b"][:limit]
     with torch.no_grad():
         if which == "a":
-            truth, cond, learned = x_a, run.imputer.impute_a(x_b), run.models["regress_a"](x_b)
+            truth, cond, learned = x_a, run.imputer.impute_a(x_b), regress(run, "a", x_b)
         else:
-            truth, cond, learned = x_b, run.imputer.impute_b(x_a), run.models["regress_b"](x_a)
+            truth, cond, learned = x_b, run.imputer.impute_b(x_a), regress(run, "b", x_a)
     return {"true": truth[:, 1].tolist(), "conditional": cond[:, 1].tolist(), "regressor": learned[:, 1].tolist()}
 
 

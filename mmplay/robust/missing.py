@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from torch import nn
 
 
 @dataclass
@@ -57,12 +56,6 @@ def dropout_masks(n: int, q: float, generator: torch.Generator) -> tuple[torch.T
     return (~drop_a).float(), (~drop_b).float()
 
 
-class MaskedClassifier(nn.Module):
-    """``MLP([x_a·m_a, x_b·m_b, m_a, m_b])``: the presence masks tell it what is missing."""
-
-    def __init__(self, d_a: int, d_b: int, hidden: int, classes: int) -> None:
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(d_a + d_b + 2, hidden), nn.ReLU(), nn.Linear(hidden, classes))
-
-    def forward(self, x_a: torch.Tensor, x_b: torch.Tensor, m_a: torch.Tensor, m_b: torch.Tensor) -> torch.Tensor:
-        return self.net(torch.cat([x_a * m_a, x_b * m_b, m_a, m_b], dim=1))  # (N, C)
+def masked_inputs(x_a: torch.Tensor, x_b: torch.Tensor, m_a: torch.Tensor, m_b: torch.Tensor) -> torch.Tensor:
+    """A masked classifier's input ``[x_a·m_a, x_b·m_b, m_a, m_b]``: the presence masks tell it what is missing."""
+    return torch.cat([x_a * m_a, x_b * m_b, m_a, m_b], dim=1)
