@@ -24,12 +24,16 @@ def test_contribution_score_and_grad_tools():
     features = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
     weight = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
     bias = torch.tensor([0.0, 0.0])
-    score = balance.contribution_score(features, weight, bias, torch.tensor([0, 1]))
+    onehot = torch.nn.functional.one_hot(torch.tensor([0, 1]), 2).float()
+    score, flipped = balance.contribution_scores([features, features], [weight, -weight], bias, onehot)
     assert score == pytest.approx(2 * torch.softmax(torch.tensor([2.0, 0.0]), 0)[0].item())
+    assert flipped == pytest.approx(2 * torch.softmax(torch.tensor([-2.0, 0.0]), 0)[0].item())
     a, b = torch.nn.Parameter(torch.zeros(3)), torch.nn.Parameter(torch.zeros(3))
     a.grad, b.grad = torch.tensor([3.0, 0.0, 4.0]), torch.tensor([0.0, 1.0, 0.0])
     balance.equalise_grad_norms({"a": [a], "b": [b]})
     assert balance.grad_norm([a]) == pytest.approx(3.0) and balance.grad_norm([b]) == pytest.approx(3.0)
+    both = float(torch.cat([a.grad, b.grad]).norm())
+    assert balance.grad_norms([[a, b], [b], []]) == pytest.approx([both, 3.0, 0.0])
 
 
 def test_modulation_window_must_be_ordered():
@@ -63,7 +67,8 @@ def test_closed_form_gradients_match_autograd(weights):
     total.backward()
     expected = {name: p.grad.clone() for name, p in models.named_parameters() if p.grad is not None}
     models.zero_grad(set_to_none=True)
-    losses, features = concat_losses(models, x, y, None if weights is None else lambda _: weights)
+    onehot = torch.nn.functional.one_hot(y, 2).to(torch.float64)
+    losses, features = concat_losses(models, x, onehot, None if weights is None else lambda _: weights)
     assert float(sum(losses.values())) == pytest.approx(float(total), abs=1e-12)
     got = {name: p.grad for name, p in models.named_parameters() if p.grad is not None}
     assert got.keys() == expected.keys()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from mmplay import ops
 from mmplay.config import KnobConflict, knob
@@ -89,13 +90,16 @@ class DominanceRun:
     trace: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in TRACES})  # per step
     probes: dict[str, torch.Tensor] = field(default_factory=dict)  # each encoder's last probe β = [w; b]
     trainer: Trainer = field(init=False)
-    batch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # this step's features and labels
+    batch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # this step's features and targets
     first_aux: dict[str, float] | None = field(init=False, default=None)  # unimodal losses at the first step
 
     def __post_init__(self) -> None:
         seed = self.config.seed
         self.batch_gen = torch.Generator().manual_seed(seed + 5)
         self.noise_gen = torch.Generator().manual_seed(seed + 6)
+        x_a, x_b = self.train.x["a"], self.train.x["b"]
+        self.rows = torch.cat([x_a, x_b, F.one_hot(self.train.y, 2).to(x_a.dtype)], 1)  # one gather a step
+        self.encoders = {u: list(self.models[f"enc_{u}"].parameters()) for u in ("a", "b")}
         optimizer = SGD(self.models.parameters(), lr=self.config.lr, momentum=0.9)
         self.trainer = Trainer(self.objective, optimizer, evaluate=lambda: evaluate(self), grad_hooks=[self.modulate])
         self.trainer.step(0)
@@ -105,10 +109,13 @@ class DominanceRun:
         gradients are written in closed form (:mod:`mmplay.models.concat_grads`)."""
         config, train = self.config, self.train
         idx = torch.randint(0, config.n_train, (config.batch,), generator=self.batch_gen).to(train.y.device)
-        y = train.y[idx]
+        picked = self.rows.index_select(0, idx)
+        width = train.x["a"].shape[1]
+        x = {"a": picked[:, :width], "b": picked[:, width:-2]}
+        onehot = picked[:, -2:]
         weigh = self.aux_weights if config.method == "loss_weights" else None
-        losses, phi = concat_losses(self.models, {u: train.x[u][idx] for u in ("a", "b")}, y, weigh)
-        self.batch = {"phi_a": phi["a"], "phi_b": phi["b"], "y": y}
+        losses, phi = concat_losses(self.models, x, onehot, weigh)
+        self.batch = {"phi_a": phi["a"], "phi_b": phi["b"], "onehot": onehot}
         return losses
 
     def aux_weights(self, aux: dict[str, float]) -> dict[str, float]:
@@ -124,12 +131,14 @@ class DominanceRun:
     def modulate(self, step: int) -> None:
         """Record gradient norms and ρ; rescale the encoders' gradients as the method says."""
         config, models, batch = self.config, self.models, self.batch
-        enc = {u: list(models[f"enc_{u}"].parameters()) for u in ("a", "b")}
-        self.trace["grad_a"].append(balance.grad_norm(enc["a"]))
-        self.trace["grad_b"].append(balance.grad_norm(enc["b"]))
+        enc = self.encoders
+        norm_a, norm_b = balance.grad_norms([enc["a"], enc["b"]])
+        self.trace["grad_a"].append(norm_a)
+        self.trace["grad_b"].append(norm_b)
         weight, bias = models["head"].weight.detach(), models["head"].bias.detach()
-        s_a = balance.contribution_score(batch["phi_a"], weight[:, :HIDDEN], bias, batch["y"])
-        s_b = balance.contribution_score(batch["phi_b"], weight[:, HIDDEN:], bias, batch["y"])
+        s_a, s_b = balance.contribution_scores(
+            [batch["phi_a"], batch["phi_b"]], [weight[:, :HIDDEN], weight[:, HIDDEN:]], bias, batch["onehot"]
+        )
         rho = s_a / max(s_b, 1e-8)
         self.trace["rho"].append(rho)
         k = {"a": 1.0, "b": 1.0}

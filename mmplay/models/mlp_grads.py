@@ -54,7 +54,7 @@ def backward(net: nn.Sequential, tape: list[torch.Tensor], d_out: torch.Tensor) 
                 return
             grad = grad @ layer.weight
         elif isinstance(layer, nn.ReLU):
-            grad = grad * (output > 0)
+            grad = torch.ops.aten.threshold_backward(grad, output, 0)  # ∂y ⊙ [y > 0], without a bool tensor
         else:
             grad = grad * (1 - output * output)
     return grad

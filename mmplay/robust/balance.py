@@ -10,7 +10,7 @@ Gradient-norm equalisation rescales both encoders' gradients to the mean of thei
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import torch
 
@@ -22,16 +22,30 @@ def ogm_coefficient(rho: float, alpha: float) -> float:
     return 1.0 - float(torch.tanh(torch.tensor(alpha * rho))) if rho > 1 else 1.0
 
 
-def contribution_score(features: torch.Tensor, weight_block: torch.Tensor, bias: torch.Tensor, y: torch.Tensor):
-    """``s_u = Σᵢ softmax(W_u φ_u(xᵢ) + b/2)[yᵢ]`` (a float)."""
-    probs = ops.softmax(features @ weight_block.T + bias / 2)  # (N, C)
-    return float(probs.gather(1, y.unsqueeze(1)).sum())
+def contribution_scores(
+    features: Sequence[torch.Tensor], weight_blocks: Sequence[torch.Tensor], bias: torch.Tensor, onehot: torch.Tensor
+) -> list[float]:
+    """``s_u = Σᵢ softmax(W_u φ_u(xᵢ) + b/2)[yᵢ]`` for each modality u, all in one batched pass (targets one-hot)."""
+    logits = torch.baddbmm(bias / 2, torch.stack(list(features)), torch.stack(list(weight_blocks)).transpose(1, 2))
+    return (ops.softmax(logits) * onehot).sum((1, 2)).tolist()
+
+
+def grad_norms(groups: Sequence[Iterable[torch.nn.Parameter]]) -> list[float]:
+    """``‖g‖₂`` over each group's gradients, ``√(Σ_p ‖g_p‖²)``, with one norm kernel for every tensor of every group."""
+    grads = [[p.grad for p in group if p.grad is not None] for group in groups]
+    flat = [g for group in grads for g in group]
+    if not flat:
+        return [0.0] * len(grads)
+    squares = torch.stack(torch._foreach_norm(flat)).square().tolist()
+    bounds = [0]
+    for group in grads:
+        bounds.append(bounds[-1] + len(group))
+    return [sum(squares[lo:hi]) ** 0.5 for lo, hi in zip(bounds, bounds[1:])]
 
 
 def grad_norm(params: Iterable[torch.nn.Parameter]) -> float:
     """``‖g‖₂`` over all the parameters' gradients."""
-    grads = [p.grad.reshape(-1) for p in params if p.grad is not None]
-    return float(torch.cat(grads).norm()) if grads else 0.0
+    return grad_norms([params])[0]
 
 
 def scale_grads(params: Iterable[torch.nn.Parameter], factor: float) -> None:
