@@ -10,6 +10,7 @@ class ("misleading").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import torch
@@ -23,6 +24,8 @@ from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference
 from mmplay.metrics import chance_accuracy
+from mmplay.models.gating_loss import gating_losses
+from mmplay.models.linear_bank import LinearBank
 from mmplay.robust import gating as g
 from mmplay.train import Trainer, adam, minibatch_rows
 
@@ -60,28 +63,24 @@ class Config:
 
 @dataclass(frozen=True)
 class Inputs:
-    """A split as the methods see it: A's and B's features side by side (naive fusion's input) and each
-    modality's squared Mahalanobis distance to the nearest class mean (no model in it: computed once)."""
+    """A split as the methods see it, items as columns (class-major, as the models take them): A's and B's
+    features stacked (naive fusion's input) and each modality's squared Mahalanobis distance to the nearest class
+    mean (no model in it: computed once)."""
 
-    fused_x: torch.Tensor  # (N, 2D): A's D features, then B's
-    distances: torch.Tensor  # (N, 2): d²_A, d²_B
+    features: torch.Tensor  # (2D, N): A's D features, then B's
+    distances: torch.Tensor  # (2, N): d²_A, d²_B
+    log_dist: torch.Tensor  # (2, N): log1p d², the gate's features
 
     @property
     def x(self) -> dict[str, torch.Tensor]:
-        dim = self.fused_x.shape[1] // 2
-        return {"a": self.fused_x[:, :dim], "b": self.fused_x[:, dim:]}
-
-    @property
-    def dist(self) -> dict[str, torch.Tensor]:
-        return {"a": self.distances[:, 0], "b": self.distances[:, 1]}
-
-    def rows(self, idx: torch.Tensor | None) -> Inputs:
-        """The items at ``idx`` (all of them for ``None``)."""
-        return self if idx is None else Inputs(self.fused_x[idx], self.distances[idx])
+        """Each modality's features, one row per item (N, D)."""
+        dim = self.features.shape[0] // 2
+        return {"a": self.features[:dim].t(), "b": self.features[dim:].t()}
 
 
 def inputs_of(x: dict[str, torch.Tensor], typicality: dict[str, g.Typicality]) -> Inputs:
-    return Inputs(torch.cat([x["a"], x["b"]], 1), torch.stack([typicality[m].distance(x[m]) for m in ("a", "b")], 1))
+    distances = torch.stack([typicality[m].distance(x[m]) for m in ("a", "b")])
+    return Inputs(torch.cat([x["a"], x["b"]], 1).t().contiguous(), distances, torch.log1p(distances))
 
 
 @dataclass
@@ -89,12 +88,13 @@ class GatingRun:
     config: Config
     train: TwoModalData
     test: TwoModalData
-    models: torch.nn.ModuleDict
+    models: torch.nn.ModuleDict  # "experts": a LinearBank of a_only, b_only, naive; "gate": a SoftGate
     typicality: dict[str, g.Typicality]
     trainer: Trainer = field(init=False)
     clean: Inputs = field(init=False)  # the training set
     noisy: list[Inputs] = field(init=False)  # AUGMENTED_COPIES corrupted training sets, one per step in turn
     corrupted: dict[tuple[str, float], Inputs] = field(init=False, default_factory=dict)  # test sets by (kind, level)
+    swept: dict[str, Inputs] = field(init=False, default_factory=dict)  # by kind: the test sets at LEVELS, side by side
     seen: dict[tuple, tuple] = field(init=False, default_factory=dict)  # predictions at this step, by view
 
     def __post_init__(self) -> None:
@@ -103,36 +103,23 @@ class GatingRun:
         self.noisy = [inputs_of(augmented(train, i), self.typicality) for i in range(AUGMENTED_COPIES)]
 
         gen = torch.Generator().manual_seed(self.config.seed + 3)
-        n = train.y.shape[0]
+        n, width = train.y.shape[0], self.clean.features.shape[0]
+        onehot = F.one_hot(train.y, CLASSES).t().to(self.clean.features.dtype)
+        tables = [torch.cat([self.clean.features, copy.features, copy.log_dist, onehot]) for copy in self.noisy]
 
         def objective(step: int) -> dict[str, torch.Tensor]:
+            """The experts' cross-entropies on a clean minibatch and the gate's NLL on the same items of this
+            step's noisy copy; gradients in closed form (:mod:`mmplay.models.gating_loss`)."""
             idx = minibatch_rows(n, self.config.batch, gen, train.y.device)
-            clean, noisy = self.clean.rows(idx), self.noisy[step % AUGMENTED_COPIES].rows(idx)
-            y = train.y if idx is None else train.y[idx]
-            losses = {
-                "a_only": ops.cross_entropy(models["a_only"](clean.x["a"]), y),
-                "b_only": ops.cross_entropy(models["b_only"](clean.x["b"]), y),
-                "naive": ops.cross_entropy(models["naive"](clean.fused_x), y),
-            }
-            with torch.no_grad():
-                probs = expert_probs(self, noisy)
-            mixed, _ = gated_soft(self, noisy, probs)
-            losses["learned_gate"] = F.nll_loss(torch.log(mixed.clamp_min(1e-9)), y)
-            return losses
+            table = tables[step % AUGMENTED_COPIES]
+            cols = table if idx is None else table.index_select(1, idx)  # clean x, noisy x, log1p d², onehot(y)
+            clean, noisy, log_dist = cols[:width], cols[width : 2 * width], cols[2 * width : 2 * width + 2]
+            return gating_losses(models["experts"], models["gate"], clean, noisy, log_dist, cols[2 * width + 2 :])
 
         optimizer = adam(models.parameters(), lr=self.config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in evaluate_at(self, self.config).items()}  # noqa: E731
         self.trainer = Trainer(objective, optimizer, evaluate=evaluate)
         self.trainer.step(0)
-
-
-def expert_probs(run: GatingRun, data: Inputs) -> dict[str, torch.Tensor]:
-    m = run.models
-    return {
-        "a_only": ops.softmax(m["a_only"](data.x["a"])),
-        "b_only": ops.softmax(m["b_only"](data.x["b"])),
-        "naive": ops.softmax(m["naive"](data.fused_x)),
-    }
 
 
 def augmented(train: TwoModalData, draw: int) -> dict[str, torch.Tensor]:
@@ -151,22 +138,12 @@ def build(config: Config, device: torch.device | None = None) -> GatingRun:
     draw = lambda n, s: make_two_modal(n, noise=config.noise, nuisance=NUISANCE, seed=s).to(device)  # noqa: E731
     train, test = draw(config.n_train, config.seed), draw(config.n_test, config.seed + 1)
     torch.manual_seed(config.seed)
-    models = torch.nn.ModuleDict(
-        {
-            "a_only": torch.nn.Linear(2 + NUISANCE, CLASSES),
-            "b_only": torch.nn.Linear(2 + NUISANCE, CLASSES),
-            "naive": torch.nn.Linear(2 * (2 + NUISANCE), CLASSES),
-            "gate": g.SoftGate(),
-        }
-    ).to(device)
+    dim = 2 + NUISANCE
+    a_only, b_only, naive = (torch.nn.Linear(d, CLASSES) for d in (dim, dim, 2 * dim))
+    experts = LinearBank([a_only, b_only, naive], [slice(0, dim), slice(dim, 2 * dim), slice(0, 2 * dim)], 2 * dim)
+    models = torch.nn.ModuleDict({"experts": experts, "gate": g.SoftGate()}).to(device)
     typicality = {m: g.Typicality.fit(train.x[m], train.y, CLASSES) for m in ("a", "b")}
     return GatingRun(config, train, test, models, typicality)
-
-
-def gated_soft(run: GatingRun, data: Inputs, probs: dict[str, torch.Tensor], terms: g.Disagreement | None = None):
-    terms = terms or g.disagreement(probs["a_only"], probs["b_only"])
-    features = g.gate_features(terms, data.dist["a"], data.dist["b"])
-    return run.models["gate"](features, probs["a_only"], probs["b_only"], probs["naive"])
 
 
 def corrupted_test(run: GatingRun, view: Config) -> Inputs:
@@ -182,45 +159,63 @@ def corrupted_test(run: GatingRun, view: Config) -> Inputs:
     return run.corrupted[key]
 
 
-def predictions(run: GatingRun, view: Config) -> tuple[dict[str, torch.Tensor], dict]:
-    """Predictive distributions of every method under ``view`` (corruption, kind, τ), and gate diagnostics;
-    kept until the next training step (the page, its sweep and the trainer's evaluation ask for the same ones)."""
-    key = (run.trainer.steps_done, view.kind, view.corruption, view.tau)
+def swept_test(run: GatingRun, kind: str) -> Inputs:
+    """The test sets at every level in ``LEVELS`` (B corrupted by ``kind``), side by side; kept."""
+    if kind not in run.swept:
+        parts = [corrupted_test(run, Config(kind=kind, corruption=level)) for level in LEVELS]
+        run.swept[kind] = Inputs(
+            *(torch.cat([getattr(p, f) for p in parts], 1) for f in ("features", "distances", "log_dist"))
+        )
+    return run.swept[kind]
+
+
+def _kept(run: GatingRun, view: tuple, data: Callable[[], Inputs], tau: float) -> tuple[dict[str, torch.Tensor], dict]:
+    """``_predict`` on ``data()`` for ``view``, kept until the next training step (the page, its sweep and the
+    trainer's evaluation ask for the same ones)."""
+    key = (run.trainer.steps_done, *view)
     if key not in run.seen:
         run.seen = {k: v for k, v in run.seen.items() if k[0] == key[0]}
-        run.seen[key] = _predict(run, corrupted_test(run, view), view.tau)
+        run.seen[key] = _predict(run, data(), tau)
     return run.seen[key]
+
+
+def predictions(run: GatingRun, view: Config) -> tuple[dict[str, torch.Tensor], dict]:
+    """Predictive distributions (C, N) of every method under ``view`` (corruption, kind, τ), and the rule gate's
+    per-item ``fused_open`` and ``js`` (N,)."""
+    return _kept(run, (view.kind, view.corruption, view.tau), lambda: corrupted_test(run, view), view.tau)
 
 
 def _predict(run: GatingRun, data: Inputs, tau: float) -> tuple[dict[str, torch.Tensor], dict]:
     with torch.no_grad():
-        probs = expert_probs(run, data)
-        atyp = {m: data.dist[m] / run.typicality[m].threshold_ for m in ("a", "b")}
-        terms = g.disagreement(probs["a_only"], probs["b_only"])
-        probs["rule_gate"], fused_open = g.rule_gate(probs["a_only"], probs["b_only"], atyp["a"], atyp["b"], tau, terms)
-        probs["learned_gate"], weights = gated_soft(run, data, probs, terms)
-        probs["entropy_gate"] = g.entropy_gate(probs["a_only"], probs["b_only"], probs["naive"], tau, terms)
-    diagnostics = {
-        "open_rate": float(fused_open.float().mean()),
-        "js": terms.js,
-        "gate_weights": weights.mean(0).tolist(),
-    }
-    return probs, diagnostics
+        p_a, p_b, p_fused = run.models["experts"](data.features).softmax(1).unbind()  # (C, N) each
+        probs = {"a_only": p_a, "b_only": p_b, "naive": p_fused}
+        atyp_a, atyp_b = (data.distances[i] / run.typicality[m].threshold_ for i, m in enumerate(("a", "b")))
+        terms = g.disagreement(p_a, p_b, dim=-2)
+        probs["rule_gate"], fused_open = g.rule_gate(p_a, p_b, atyp_a, atyp_b, tau, terms, dim=-2)
+        probs["learned_gate"], _ = run.models["gate"](g.gate_features(terms, data.log_dist), p_a, p_b, p_fused)
+        probs["entropy_gate"] = g.entropy_gate(p_a, p_b, p_fused, tau, terms, dim=-2)
+    return probs, {"fused_open": fused_open.float(), "js": terms.js}
+
+
+def accuracy(probs: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Share of items whose most probable class (the first on ties) is ``y`` (N,), for each block of N columns
+    of ``probs`` (C, L·N): (L,)."""
+    return (ops.argmax(probs.t()).view(-1, y.shape[0]) == y).float().mean(1)
 
 
 def evaluate_at(run: GatingRun, view: Config) -> dict[str, float]:
     """Test accuracy of every method under ``view``."""
     probs, _ = predictions(run, view)
-    y = run.test.y
-    return {name: float((ops.argmax(probs[name]) == y).float().mean()) for name in METHODS}
+    return {name: float(accuracy(probs[name], run.test.y)) for name in METHODS}
 
 
 def corruption_sweep(run: GatingRun, view: Config) -> dict[str, list[float]]:
-    """Accuracy of every method, and the rule gate's open rate, at each level in ``LEVELS``."""
-    rows = [predictions(run, replace(view, corruption=level)) for level in LEVELS]
-    y = run.test.y
-    sweep = {name: [float((ops.argmax(probs[name]) == y).float().mean()) for probs, _ in rows] for name in METHODS}
-    sweep["open_rate"] = [diagnostics["open_rate"] for _, diagnostics in rows]
+    """Accuracy of every method, and the rule gate's open rate, at each level in ``LEVELS``: one pass over the
+    test sets at every level side by side (kept for the step, as :func:`predictions` are)."""
+    probs, details = _kept(run, (view.kind, LEVELS, view.tau), lambda: swept_test(run, view.kind), view.tau)
+    hits = accuracy(torch.stack([probs[name] for name in METHODS], 1).flatten(1), run.test.y)  # one argmax for all
+    sweep = dict(zip(METHODS, hits.view(len(METHODS), -1).tolist()))
+    sweep["open_rate"] = details["fused_open"].view(len(LEVELS), -1).mean(1).tolist()
     return sweep
 
 
@@ -245,7 +240,7 @@ def metrics(run: GatingRun, config: Config) -> Metrics:
     best = max(accuracy["a_only"], accuracy["b_only"])
     out = {f"accuracy.{k}": v for k, v in accuracy.items()}
     out.update({f"margin.{k}": v - best for k, v in accuracy.items()})
-    out["open_rate"] = predictions(run, config)[1]["open_rate"]
+    out["open_rate"] = float(predictions(run, config)[1]["fused_open"].mean())
     out["chance.accuracy"] = chance_accuracy(run.test.y)
     return out
 

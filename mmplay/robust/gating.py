@@ -21,9 +21,14 @@ from torch import nn
 from mmplay import ops
 
 
-def entropy(p: torch.Tensor) -> torch.Tensor:
-    """``H(p)`` per row, (N, K) → (N,)."""
-    return -(p * torch.log(p.clamp_min(1e-12))).sum(-1)
+def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """Softmax over classes along ``dim`` (−1: rows of classes, :func:`mmplay.ops.softmax`'s fast path)."""
+    return ops.softmax(x) if dim == -1 else x.softmax(dim)
+
+
+def entropy(p: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """``H(p)`` over the classes along ``dim``: (N, K) → (N,) for ``dim = −1``, (K, N) → (N,) for ``dim = −2``."""
+    return -(p * torch.log(p.clamp_min(1e-12))).sum(dim)
 
 
 @dataclass(frozen=True)
@@ -35,11 +40,12 @@ class Disagreement:
     js: torch.Tensor
 
 
-def disagreement(p_a: torch.Tensor, p_b: torch.Tensor) -> Disagreement:
+def disagreement(p_a: torch.Tensor, p_b: torch.Tensor, dim: int = -1) -> Disagreement:
     """``H(p_a)``, ``H(p_b)`` and ``JS = ½ KL(p_a‖m) + ½ KL(p_b‖m) = H(m) − ½ H(p_a) − ½ H(p_b)``, ``m = (p_a + p_b)/2``
-    (the second form reuses the entropies: three sums instead of five)."""
-    h_a, h_b = entropy(p_a), entropy(p_b)
-    return Disagreement(h_a, h_b, (entropy((p_a + p_b) / 2) - 0.5 * (h_a + h_b)).clamp_min(0))
+    (the second form reuses the entropies: three sums instead of five, taken together on the stacked three);
+    classes along ``dim`` (negative)."""
+    h_a, h_b, h_m = entropy(torch.stack([p_a, p_b, (p_a + p_b) / 2]), dim).unbind()
+    return Disagreement(h_a, h_b, (h_m - 0.5 * (h_a + h_b)).clamp_min(0))
 
 
 def js_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
@@ -84,10 +90,12 @@ class Typicality:
         return self.distance(x) / self.threshold_
 
 
-def tempered_product(p_a: torch.Tensor, p_b: torch.Tensor, atyp_a: torch.Tensor, atyp_b: torch.Tensor) -> torch.Tensor:
-    """``p ∝ p_a^{1/max(1, r_a)} · p_b^{1/max(1, r_b)}`` per row; a plain product when both are typical."""
-    vote = lambda p, r: torch.log(p.clamp_min(1e-12)) / r.clamp_min(1.0).unsqueeze(1)  # noqa: E731
-    return ops.softmax(vote(p_a, atyp_a) + vote(p_b, atyp_b))
+def tempered_product(
+    p_a: torch.Tensor, p_b: torch.Tensor, atyp_a: torch.Tensor, atyp_b: torch.Tensor, dim: int = -1
+) -> torch.Tensor:
+    """``p ∝ p_a^{1/max(1, r_a)} · p_b^{1/max(1, r_b)}`` per item; a plain product when both are typical."""
+    vote = lambda p, r: torch.log(p.clamp_min(1e-12)) / r.clamp_min(1.0).unsqueeze(dim)  # noqa: E731
+    return softmax(vote(p_a, atyp_a) + vote(p_b, atyp_b), dim)
 
 
 def rule_gate(
@@ -97,37 +105,63 @@ def rule_gate(
     atyp_b: torch.Tensor,
     tau: float,
     terms: Disagreement | None = None,
+    dim: int = -1,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Gated prediction (N, K) and whether fusion stayed open (N,), from atypicality ratios (N,)."""
-    terms = terms or disagreement(p_a, p_b)
+    """Gated prediction (N, K) and whether fusion stayed open (N,), from atypicality ratios (N,); classes along
+    ``dim`` (−2: (K, N) in and out)."""
+    terms = terms or disagreement(p_a, p_b, dim)
     close = (terms.js > tau) & ((atyp_a > 1) | (atyp_b > 1))
-    trusted = torch.where((atyp_b > atyp_a).unsqueeze(1), p_a, p_b)
-    return torch.where(close.unsqueeze(1), trusted, tempered_product(p_a, p_b, atyp_a, atyp_b)), ~close
+    trusted = torch.where((atyp_b > atyp_a).unsqueeze(dim), p_a, p_b)
+    return torch.where(close.unsqueeze(dim), trusted, tempered_product(p_a, p_b, atyp_a, atyp_b, dim)), ~close
 
 
 def entropy_gate(
-    p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor, tau: float, terms: Disagreement | None = None
+    p_a: torch.Tensor,
+    p_b: torch.Tensor,
+    p_fused: torch.Tensor,
+    tau: float,
+    terms: Disagreement | None = None,
+    dim: int = -1,
 ) -> torch.Tensor:
     """On disagreement trust the more confident (lower-entropy) modality — fooled by confident noise."""
-    terms = terms or disagreement(p_a, p_b)
+    terms = terms or disagreement(p_a, p_b, dim)
     close = terms.js > tau
-    trusted = torch.where((terms.h_a <= terms.h_b).unsqueeze(1), p_a, p_b)
-    return torch.where(close.unsqueeze(1), trusted, p_fused)
+    trusted = torch.where((terms.h_a <= terms.h_b).unsqueeze(dim), p_a, p_b)
+    return torch.where(close.unsqueeze(dim), trusted, p_fused)
 
 
-def gate_features(terms: Disagreement, dist_a: torch.Tensor, dist_b: torch.Tensor) -> torch.Tensor:
-    """``[H(p_a), H(p_b), JS(p_a, p_b), log1p d²_a, log1p d²_b]``, shape (N, 5)."""
-    return torch.stack([terms.h_a, terms.h_b, terms.js, torch.log1p(dist_a), torch.log1p(dist_b)], dim=1)
+def gate_features(terms: Disagreement, log_dist: torch.Tensor) -> torch.Tensor:
+    """``[H(p_a), H(p_b), JS(p_a, p_b), log1p d²_a, log1p d²_b]`` item-major, shape (5, N), from ``log_dist`` =
+    ``log1p d²`` of A and B (2, N)."""
+    return torch.cat([torch.stack([terms.h_a, terms.h_b, terms.js]), log_dist])
 
 
 class SoftGate(nn.Module):
-    """``g = softmax(MLP(features))`` over {A, B, fused}; ``p = g_A p_A + g_B p_B + g_F p_fused``."""
+    """``g = softmax(MLP(f))`` over {A, B, fused}; ``p = g_A p_A + g_B p_B + g_F p_fused``. Item-major: features
+    ``f`` (5, N), predictions (K, N), weights ``g`` (3, N), the MLP ``s = W₂ tanh(W₁ f + c₁) + c₂``."""
 
     def __init__(self, hidden: int = 16) -> None:
         super().__init__()
         self.net = nn.Sequential(nn.Linear(5, hidden), nn.Tanh(), nn.Linear(hidden, 3))
 
+    def hidden_and_logits(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``h = tanh(W₁ f + c₁)`` (H, N) and ``s = W₂ h + c₂`` (3, N)."""
+        first, second = self.net[0], self.net[2]
+        hidden = torch.tanh(torch.addmm(first.bias.unsqueeze(1), first.weight, features))
+        return hidden, torch.addmm(second.bias.unsqueeze(1), second.weight, hidden)
+
+    @torch.no_grad()
+    def set_grads(self, features: torch.Tensor, hidden: torch.Tensor, d_logits: torch.Tensor) -> None:
+        """Set ``.grad`` from ``∂L/∂s`` (3, N): ``∂W₂ = ∂s hᵀ``, ``∂c₂ = Σᵢ ∂sᵢ``, ``∂z = (W₂ᵀ ∂s) ⊙ (1 − h²)``,
+        ``∂W₁ = ∂z fᵀ``, ``∂c₁ = Σᵢ ∂zᵢ``."""
+        first, second = self.net[0], self.net[2]
+        second.weight.grad = d_logits @ hidden.t()
+        second.bias.grad = d_logits.sum(1)
+        d_z = (second.weight.t() @ d_logits) * (1 - hidden * hidden)
+        first.weight.grad = d_z @ features.t()
+        first.bias.grad = d_z.sum(1)
+
     def forward(self, features: torch.Tensor, p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor):
-        g = ops.softmax(self.net(features))  # (N, 3)
-        mixed = g[:, :1] * p_a + g[:, 1:2] * p_b + g[:, 2:] * p_fused  # (N, K)
+        g = self.hidden_and_logits(features)[1].softmax(0)  # (3, N)
+        mixed = g[:1] * p_a + g[1:2] * p_b + g[2:] * p_fused  # (K, N)
         return mixed, g
