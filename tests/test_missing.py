@@ -51,7 +51,8 @@ def test_nothing_missing_dropout_costs_little(trained):
 @pytest.mark.parametrize(("rate", "which"), [(0.0, "b"), (0.35, "a"), (0.6, "either"), (1.0, "b")])
 def test_accuracies_from_kept_outcomes_equal_a_direct_pass(rate, which):
     """The sweep reads each item's outcome with nothing, A or B lost; a direct forward pass of the mixed test set
-    (the items that lose a modality filled, the others complete) gives the same accuracies, after a step too."""
+    (the items that lose a modality filled, the others complete) gives the same accuracies, after a step too, and so
+    does the sweep over every rate at once."""
     run = missing.build(missing.Config(n_train=600, n_test=600))
     for _ in range(2):
         run.trainer.step(5)
@@ -63,3 +64,6 @@ def test_accuracies_from_kept_outcomes_equal_a_direct_pass(rate, which):
                 logits = missing.classify(run, strategy, a, b, *shown)
                 direct[strategy] = float((logits.argmax(1) == run.test.y).float().mean())
         assert missing.accuracies(run, rate, which) == direct
+        if rate in missing.RATES:  # the sweep's column for this rate, too
+            sweep = missing.rate_sweep(run, which)
+            assert {s: sweep[s][missing.RATES.index(rate)] for s in missing.STRATEGIES} == direct

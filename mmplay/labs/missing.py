@@ -184,20 +184,33 @@ def correct_when_lost(run: MissingRun, lost: str) -> dict[str, torch.Tensor]:
 def accuracies(run: MissingRun, rate: float, which: str | None = None) -> dict[str, float]:
     """Test accuracy of every strategy when a fraction ``rate`` of items lose ``which`` (default: the config's)."""
     m_a, m_b = missing_masks(run, rate, which or run.config.missing)
-    lost_a, lost_b = (m_a[:, 0] == 0), (m_b[:, 0] == 0)
-    none = correct_when_lost(run, "none")
-    if_a = correct_when_lost(run, "a") if bool(lost_a.any()) else none
-    if_b = correct_when_lost(run, "b") if bool(lost_b.any()) else none
-    out = {}
-    for strategy in STRATEGIES:
-        correct = torch.where(lost_a, if_a[strategy], torch.where(lost_b, if_b[strategy], none[strategy]))
-        out[strategy] = float(correct.float().mean())
-    return out
+    table = accuracy_table(run, 1 - m_a, 1 - m_b)
+    return {strategy: float(table[i, 0]) for i, strategy in enumerate(STRATEGIES)}
+
+
+def accuracy_table(run: MissingRun, lost_a: torch.Tensor, lost_b: torch.Tensor) -> torch.Tensor:
+    """Accuracy of every strategy (rows, in ``STRATEGIES`` order) for each column of the loss indicators ``lost_a``,
+    ``lost_b`` (N, R), 1 where an item loses A (B): an item is right as it is with nothing lost, unless it loses a
+    modality, so with outcome matrices ``O`` (S, N), ``acc = (O_none 1 + (O_a − O_none) lost_a + (O_b − O_none) lost_b)
+    / N`` — every count an exact integer, one product per case for all R missing rates at once."""
+    cases = {"none": True, "a": bool(lost_a.any()), "b": bool(lost_b.any())}
+    right = {
+        lost: torch.stack([correct_when_lost(run, lost)[s] for s in STRATEGIES]).to(lost_a.dtype)
+        for lost, needed in cases.items()
+        if needed
+    }
+    counts = right["none"].sum(1, keepdim=True).expand(-1, lost_a.shape[1])
+    for lost, indicators in (("a", lost_a), ("b", lost_b)):
+        if lost in right:
+            counts = counts + (right[lost] - right["none"]) @ indicators
+    return counts / lost_a.shape[0]
 
 
 def rate_sweep(run: MissingRun, which: str) -> dict[str, list[float]]:
-    rows = [accuracies(run, rate, which) for rate in RATES]
-    return {s: [row[s] for row in rows] for s in STRATEGIES}
+    """Every strategy's accuracy at each missing rate in ``RATES``."""
+    masks = [missing_masks(run, rate, which) for rate in RATES]
+    table = accuracy_table(run, 1 - torch.cat([m for m, _ in masks], 1), 1 - torch.cat([m for _, m in masks], 1))
+    return {s: table[i].tolist() for i, s in enumerate(STRATEGIES)}
 
 
 def imputation_sample(run: MissingRun, which: str, limit: int = 300) -> dict[str, list[float]]:
