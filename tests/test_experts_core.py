@@ -86,9 +86,11 @@ def test_mixture_density_quantiles_and_nll_against_scipy():
     got = ex.mixture_log_density(t(xs), t(mu)[:, None], t(sd**2)[:, None], t(pi)[:, None])
     assert np.allclose(got.numpy(), expected)
     cdf = lambda v: sum(p * stats.norm.cdf(v, m, s) for p, m, s in zip(pi, mu, sd))  # noqa: E731
-    for q in (0.05, 0.5, 0.95):
+    levels = (0.05, 0.5, 0.95)
+    quantiles = ex.mixture_quantiles(levels, t(mu), t(sd**2), t(pi))
+    for q, got in zip(levels, quantiles.tolist(), strict=True):
         reference = optimize.brentq(lambda v, q=q: cdf(v) - q, -20, 20, xtol=1e-12)
-        assert float(ex.mixture_quantile(q, t(mu), t(sd**2), t(pi))) == pytest.approx(reference, abs=1e-8)
+        assert got == pytest.approx(reference, abs=1e-8)
     y, m, v = torch.randn(50), torch.randn(50), torch.rand(50) + 0.1
     reference_nll = torch.nn.functional.gaussian_nll_loss(m, y, v, full=True)
     assert float(ex.gaussian_nll(y, m, v)) == pytest.approx(float(reference_nll), rel=1e-5)

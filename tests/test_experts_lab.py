@@ -80,21 +80,18 @@ def test_closed_form_gradients_match_autograd(clamped):
     run = experts.build(experts.Config(n_train=200, n_test=200))
     models = run.experts.double()
     if clamped:
-        models["a"].net[2].bias.data[1] = 9.0
-    x = {m: run.train.x[m][:64].double() for m in ("a", "b")}
+        models["experts"].net.b2.data[0, 1] = 9.0
+    x = run.train.columns()[:, :, :64].double()  # (2, 1, 64)
     w, prior_std = run.train.w[:64].double(), run.config.prior_std
-    losses, means, variances = {}, [], []
-    for m in ("a", "b"):
-        mean, var = models[m](x[m])
-        losses[f"expert_{m}"] = F.gaussian_nll_loss(mean, w, var, full=True)
-        means.append(mean.detach())
-        variances.append(var.detach())
-    weights = torch.softmax(models["gate"](torch.cat([x["a"], x["b"]], 1) / prior_std), -1).T
-    losses["gate"] = -ex.mixture_log_density(w, torch.stack(means), torch.stack(variances), weights).mean()
+    means, variances = models["experts"](x)
+    losses = {f"expert_{m}": F.gaussian_nll_loss(means[k], w, variances[k], full=True) for k, m in enumerate("ab")}
+    weights = models["gate"](x.transpose(0, 1) / prior_std)[0][0].softmax(0)
+    losses["gate"] = -ex.mixture_log_density(w, means.detach(), variances.detach(), weights).mean()
     sum(losses.values()).backward()
     expected = {name: p.grad.clone() for name, p in models.named_parameters()}
     models.zero_grad(set_to_none=True)
-    got = experts_losses(models, x, w, prior_std)
+    u, t = models["experts"].standardise(x), models["experts"].standardise(w).expand(2, -1)
+    got = experts_losses(models, u, t, x[:, 0] / prior_std)
     for name, value in losses.items():
         assert float(got[name]) == pytest.approx(float(value.detach()), abs=1e-12)
     for name, p in models.named_parameters():

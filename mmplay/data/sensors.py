@@ -19,9 +19,9 @@ class WeightReadings:
     def to(self, device: torch.device) -> WeightReadings:
         return WeightReadings({k: v.to(device) for k, v in self.x.items()}, self.w.to(device))
 
-    def with_bias(self, bias: float) -> WeightReadings:
-        """The same items with ``bias`` added to sensor B."""
-        return WeightReadings({"a": self.x["a"], "b": self.x["b"] + bias}, self.w)
+    def columns(self, bias: float = 0.0) -> torch.Tensor:
+        """Both sensors' readings as columns (2, 1, N), with ``bias`` added to sensor B's."""
+        return torch.stack([self.x["a"], self.x["b"] + bias]).transpose(1, 2)
 
 
 def make_weight_readings(

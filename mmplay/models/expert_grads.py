@@ -1,14 +1,17 @@
 """The experts lab's training losses and their gradients in closed form, without autograd.
 
-Expert ``m`` (:class:`~mmplay.models.gaussian_expert.GaussianExpert`): ``u = (x − loc)/scale``, ``o = net(u)``
-(N, 2), ``μ = o₀·scale + loc``, ``s = clamp(o₁, −12, 8)``, ``σ² = eˢ·scale²``. Its loss, the Gaussian NLL
-``L = (1/N) Σᵢ ½[log 2πσ² + (w − μ)²/σ²]``, has ``∂L/∂μ = −(w − μ)/(Nσ²)`` and ``∂L/∂s = ½[1 − (w − μ)²/σ²]/N``
-(zero where ``o₁`` is clamped), so ``∂L/∂o = [∂L/∂μ·scale, ∂L/∂s]``, taken back through ``net``
-(:mod:`mmplay.models.mlp_grads`).
+Expert k (:class:`~mmplay.models.gaussian_expert.GaussianExperts`) sees ``u = (x − loc)/scale`` and outputs
+``o = (o₀, o₁)``, ``μ = o₀·scale + loc``, ``ℓ = clamp(o₁, −12, 8)``, ``σ² = eˡ·scale²``. In the nets' units,
+``t = (w − loc)/scale`` and ``r = t − o₀``, the squared error is ``q = (w − μ)²/σ² = r²e⁻ˡ``, so the Gaussian NLL
+``L = (1/N) Σᵢ ½[log 2π + 2 log scale + ℓ + q]`` has ``∂L/∂o₀ = −r e⁻ˡ/N`` and ``∂L/∂o₁ = ½(1 − q)/N`` (zero
+where ``o₁`` is clamped: ``hardtanh_backward``, without a bool tensor), taken back through the stacked nets (both
+experts in one pass, :class:`~mmplay.models.stacked_tanh_mlp.StackedTanhMLP`).
 
-Gate: logits ``g = gate([x_a, x_b]/σ₀)`` (N, 2), ``π = softmax(g)``, ``ℓ_k = log π_k + log N(w; μ_k, σ_k²)`` with the
-experts' ``μ, σ²`` held fixed; its loss ``L = −(1/N) Σᵢ log Σ_k e^{ℓ_k}`` has ``∂L/∂g = (π − r)/N`` with the
-responsibilities ``r = softmax(ℓ)``. ``tests/test_experts_lab.py`` checks every gradient against autograd's.
+Gate: logits ``g = gate([x_a, x_b]/σ₀)`` (2, N), ``π = softmax(g)``, ``ℓ_k = log π_k + log N(w; μ_k, σ_k²)`` with the
+experts' ``μ, σ²`` held fixed; its loss ``L = −(1/N) Σᵢ log Σ_k e^{ℓ_k}`` (``logaddexp`` of the two) has
+``∂L/∂g = (π − ρ)/N`` with the responsibilities ``ρ = softmax(ℓ)``. The constant ``c = ½ log 2π + log scale`` of
+``−log N`` is shared by both experts, so ``ρ`` ignores it and it is added to the three losses at the end.
+``tests/test_experts_lab.py`` checks every gradient against autograd's.
 """
 
 from __future__ import annotations
@@ -17,38 +20,33 @@ import math
 
 import torch
 
-from mmplay import ops
-from mmplay.models import mlp_grads
-
-LOG_VARIANCE_RANGE = (-12.0, 8.0)  # GaussianExpert's clamp of o₁
+from mmplay.models.gaussian_expert import LOG_VARIANCE_RANGE
 
 
 @torch.no_grad()
 def experts_losses(
-    experts: torch.nn.ModuleDict, x: dict[str, torch.Tensor], w: torch.Tensor, prior_std: float
+    models: torch.nn.ModuleDict, u: torch.Tensor, t: torch.Tensor, g: torch.Tensor
 ) -> dict[str, torch.Tensor]:
-    """``{"expert_a", "expert_b", "gate"}`` on readings ``x`` (each (N, 1)) of weights ``w`` (N,); adds the gradient
-    of their sum to the ``.grad`` of ``experts``' parameters."""
-    n, losses, log_densities = len(w), {}, []
-    for m in ("a", "b"):
-        expert = experts[m]
-        tape = mlp_grads.forward(expert.net, (x[m] - expert.loc) / expert.scale)
-        out = tape[-1]
-        mean = out[:, 0] * expert.scale + expert.loc
-        log_var = out[:, 1].clamp(*LOG_VARIANCE_RANGE)
-        variance = log_var.exp() * expert.scale**2
-        squared = (w - mean) ** 2 / variance
-        log_density = -0.5 * (torch.log(2 * math.pi * variance) + squared)
-        losses[f"expert_{m}"] = -log_density.mean()
-        log_densities.append(log_density)
-        inside = (out[:, 1] >= LOG_VARIANCE_RANGE[0]) & (out[:, 1] <= LOG_VARIANCE_RANGE[1])
-        d_out = torch.stack([-(w - mean) / variance * expert.scale, 0.5 * (1 - squared) * inside], 1) / n
-        mlp_grads.backward(expert.net, tape, d_out)
-    gate = experts["gate"]
-    tape = mlp_grads.forward(gate, torch.cat([x["a"], x["b"]], 1) / prior_std)
-    log_pi = ops.log_softmax(tape[-1])
-    joint = log_pi + torch.stack(log_densities, 1)  # ℓ (N, 2)
-    mixture = torch.logsumexp(joint, 1)
-    losses["gate"] = -mixture.mean()
-    mlp_grads.backward(gate, tape, (log_pi.exp() - (joint - mixture[:, None]).exp()) / n)
-    return losses
+    """``{"expert_a", "expert_b", "gate"}`` on standardised readings ``u`` (2, 1, N) of weights ``t`` (2, N), each
+    in its expert's units, and the gate's inputs ``g`` (2, N); sets the ``.grad`` of ``models``' parameters
+    (``"experts"``, ``"gate"``) to the gradient of their sum."""
+    experts, gate, n = models["experts"], models["gate"], t.shape[-1]
+    out, hidden = experts.net(u)  # (2, 2, N)
+    raw_log_var = out[:, 1]
+    log_var = raw_log_var.clamp(*LOG_VARIANCE_RANGE)
+    residual = t - out[:, 0]
+    scaled = residual * torch.exp(-log_var)  # r e⁻ˡ
+    squared = scaled * residual  # q
+    d_log_var = torch.rsub(squared, 0.5 / n, alpha=0.5 / n)  # ½(1 − q)/N where o₁ is not clamped
+    d_log_var = torch.ops.aten.hardtanh_backward(d_log_var, raw_log_var, *LOG_VARIANCE_RANGE)
+    experts.net.set_grads(u, hidden, torch.stack([scaled * (-1 / n), d_log_var], 1))
+    log_density = (log_var + squared).mul_(-0.5)  # log N(w; μ, σ²) + c, with c = ½ log 2π + log scale
+    g = g.unsqueeze(0)
+    logits, gate_hidden = gate(g)  # (1, 2, N)
+    log_pi = logits[0].log_softmax(0)
+    joint = log_pi + log_density  # ℓ + c (2, N): the responsibilities ignore c
+    mixture = torch.logaddexp(joint[0], joint[1])  # log Σ_k e^{ℓ_k} + c
+    gate.set_grads(g, gate_hidden, (log_pi.exp() - (joint - mixture).exp_()).div_(n).unsqueeze(0))
+    c = 0.5 * math.log(2 * math.pi) + math.log(experts.scale)
+    expert_a, expert_b, gate_loss = torch.rsub(torch.cat([log_density, mixture.unsqueeze(0)]).mean(1), c)
+    return {"expert_a": expert_a, "expert_b": expert_b, "gate": gate_loss}
