@@ -26,9 +26,10 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 def embedding_figure(points: Mapping[str, np.ndarray], method: str = "PCA") -> go.Figure:
     """Both modalities in one 2-D PCA view: colour = concept, symbol = modality."""
     traces = []
+    names = {c: _("concept {concept}", concept=c) for c in np.unique(points["concept"]).tolist()}  # once per concept
     for modality, symbol in (("A", "circle"), ("B", "x")):
         mask = points["modality"] == modality
-        colors = [PALETTE[c % len(PALETTE)] for c in points["concept"][mask]]
+        concepts = points["concept"][mask].tolist()
         traces.append(
             {
                 "type": "scatter",
@@ -36,8 +37,13 @@ def embedding_figure(points: Mapping[str, np.ndarray], method: str = "PCA") -> g
                 "y": points["xy"][mask, 1],
                 "mode": "markers",
                 "name": _("modality {modality}", modality=modality),
-                "marker": {"color": colors, "symbol": symbol, "size": 6, "opacity": 0.75},
-                "text": [_("concept {concept}", concept=c) for c in points["concept"][mask]],
+                "marker": {
+                    "color": [PALETTE[c % len(PALETTE)] for c in concepts],
+                    "symbol": symbol,
+                    "size": 6,
+                    "opacity": 0.75,
+                },
+                "text": [names[c] for c in concepts],
                 "hovertemplate": "%{text}<extra></extra>",
             }
         )
