@@ -83,3 +83,24 @@ def test_kept_predictions_follow_the_training_and_the_view():
     torch.testing.assert_close(corrupted, expected, rtol=0, atol=0)
     other = gating.predictions(run, gating.Config(n_train=400, n_test=400, corruption=1.0))[0]
     assert not torch.equal(other["b_only"], after["b_only"])
+
+
+def test_the_sweep_is_the_evaluation_at_every_level():
+    """The sweep (A's side once, only winning classes) gives every method's accuracy that :func:`evaluate_at` gives
+    at each level, and the rule gate's open rate that :func:`predictions` gives, for both kinds and several τ."""
+    run = gating.build(gating.Config(n_train=1000, n_test=1000, seed=3))
+    run.trainer.step(60)
+    for kind in ("noise", "misleading"):
+        for tau in (0.05, 0.3, 0.6):
+            sweep = gating.corruption_sweep(run, gating.Config(kind=kind, tau=tau))
+            for i, level in enumerate(gating.LEVELS):
+                view = gating.Config(n_train=1000, n_test=1000, seed=3, kind=kind, tau=tau, corruption=level)
+                assert {name: sweep[name][i] for name in gating.METHODS} == gating.evaluate_at(run, view)
+                assert sweep["open_rate"][i] == float(gating.predictions(run, view)[1]["fused_open"].mean())
+
+
+def test_first_argmax_is_torch_argmax_with_its_ties():
+    x = torch.randn(4, 3, 50, generator=torch.Generator().manual_seed(0))
+    x[2, 0] = x[1, 0]  # ties between classes 1 and 2 on the first row, wherever 1 wins
+    x[3, 1] = x[:, 1].amax(0)  # class 3 ties the best on the second row
+    torch.testing.assert_close(gating.first_argmax(x), x.argmax(0).float(), rtol=0, atol=0)

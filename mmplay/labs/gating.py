@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import torch
 import torch.nn.functional as F
@@ -35,6 +36,7 @@ METHODS = ("a_only", "b_only", "naive", "rule_gate", "learned_gate", "entropy_ga
 LEVELS = tuple(i / 10 for i in range(11))
 AUGMENTED_COPIES = 8  # corrupted copies of the training set, drawn once; the gate trains on them in turn
 KIND_NAMES = {"noise": N_("noise"), "misleading": N_("misleading")}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -169,20 +171,21 @@ def swept_test(run: GatingRun, kind: str) -> Inputs:
     return run.swept[kind]
 
 
-def _kept(run: GatingRun, view: tuple, data: Callable[[], Inputs], tau: float) -> tuple[dict[str, torch.Tensor], dict]:
-    """``_predict`` on ``data()`` for ``view``, kept until the next training step (the page, its sweep and the
-    trainer's evaluation ask for the same ones)."""
+def _kept(run: GatingRun, view: tuple, compute: Callable[[], T]) -> T:
+    """``compute()`` for ``view``, kept until the next training step (the page, its sweep and the trainer's
+    evaluation ask for the same ones)."""
     key = (run.trainer.steps_done, *view)
     if key not in run.seen:
         run.seen = {k: v for k, v in run.seen.items() if k[0] == key[0]}
-        run.seen[key] = _predict(run, data(), tau)
+        run.seen[key] = compute()
     return run.seen[key]
 
 
 def predictions(run: GatingRun, view: Config) -> tuple[dict[str, torch.Tensor], dict]:
     """Predictive distributions (C, N) of every method under ``view`` (corruption, kind, τ), and the rule gate's
     per-item ``fused_open`` and ``js`` (N,)."""
-    return _kept(run, (view.kind, view.corruption, view.tau), lambda: corrupted_test(run, view), view.tau)
+    view_key = (view.kind, view.corruption, view.tau)
+    return _kept(run, view_key, lambda: _predict(run, corrupted_test(run, view), view.tau))
 
 
 def _predict(run: GatingRun, data: Inputs, tau: float) -> tuple[dict[str, torch.Tensor], dict]:
@@ -209,14 +212,71 @@ def evaluate_at(run: GatingRun, view: Config) -> dict[str, float]:
     return {name: float(accuracy(probs[name], run.test.y)) for name in METHODS}
 
 
+def first_argmax(x: torch.Tensor) -> torch.Tensor:
+    """Index of the largest entry along the leading (class) dimension, the first on ties (``torch.argmax``'s), as
+    floats: ``i_c = i_{c−1} + [x_c > max_{c′<c} x_{c′}] · (c − i_{c−1})``, ``i_0 = 0`` (a few elementwise passes
+    over the short class axis: torch's argmax over a leading dimension is slow on CPU)."""
+    best, index = x[0], torch.zeros_like(x[0])
+    for c in range(1, x.shape[0]):
+        index = index + (x[c] > best).to(x.dtype) * (c - index)
+        best = torch.maximum(best, x[c])
+    return index
+
+
+def _swept_classes(run: GatingRun, kind: str, tau: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every method's predicted class (M, L, N), as floats, and the rule gate's ``fused_open`` (L, N) at every level
+    in ``LEVELS``: :func:`_predict`'s rules (:mod:`mmplay.robust.gating`), keeping only the winning class.
+
+    Only B is corrupted, so A's side (``p_a``, ``H(p_a)``, its tempered vote ``log p_a / max(1, r_a)``, ``r_a``) is
+    computed once on the N test items and broadcast over the levels. A gate that picks one modality's prediction
+    per item picks its class; the rule gate's fused path takes ``argmax (log p_a / max(1, r_a) + log p_b /
+    max(1, r_b))`` (its softmax keeps the winner); choices are float arithmetic, ``c₀ + m (c₁ − c₀)`` for a 0/1 ``m``.
+    """
+    data = swept_test(run, kind)
+    n, levels = run.test.y.shape[0], len(LEVELS)
+    with torch.no_grad():
+        logits = run.models["experts"](data.features)  # (3, C, L·N)
+        p_a = logits[0, :, :n].softmax(0).unsqueeze(1)  # (C, 1, N): A is the same at every level
+        p_b, p_fused = (p.view(-1, levels, n) for p in logits[1:].softmax(1).unbind())  # (C, L, N)
+        log_a, log_b = (torch.log(p.clamp_min(1e-12)) for p in (p_a, p_b))
+        h_a, h_b = -(p_a * log_a).sum(0), -(p_b * log_b).sum(0)  # (1, N), (L, N)
+        js = (g.entropy((p_a + p_b) / 2, 0) - 0.5 * (h_a + h_b)).clamp_min(0)
+        distances = data.distances.view(2, levels, n)
+        atyp_a, atyp_b = (
+            distances[0, :1] / run.typicality["a"].threshold_,
+            distances[1] / run.typicality["b"].threshold_,
+        )
+        class_a, class_b, class_fused = first_argmax(p_a), first_argmax(p_b), first_argmax(p_fused)
+        disagree = (js > tau).float()
+        close = disagree * ((atyp_a > 1) | (atyp_b > 1)).float()
+        trusted = class_b + (atyp_b > atyp_a).float() * (class_a - class_b)
+        tempered = first_argmax(log_a / atyp_a.clamp_min(1.0) + log_b / atyp_b.clamp_min(1.0))
+        features = torch.cat([torch.stack([h_a.expand(levels, n), h_b, js]).flatten(1), data.log_dist])
+        learned = first_argmax(run.models["gate"](features, p_a, p_b, p_fused)[0])
+        confident = class_b + (h_a <= h_b).float() * (class_a - class_b)
+        classes = torch.stack(
+            [
+                class_a.expand(levels, n),
+                class_b,
+                class_fused,
+                tempered + close * (trusted - tempered),
+                learned,
+                class_fused + disagree * (confident - class_fused),
+            ]
+        )
+    return classes, 1 - close
+
+
 def corruption_sweep(run: GatingRun, view: Config) -> dict[str, list[float]]:
-    """Accuracy of every method, and the rule gate's open rate, at each level in ``LEVELS``: one pass over the
-    test sets at every level side by side (kept for the step, as :func:`predictions` are)."""
-    probs, details = _kept(run, (view.kind, LEVELS, view.tau), lambda: swept_test(run, view.kind), view.tau)
-    hits = accuracy(torch.stack([probs[name] for name in METHODS], 1).flatten(1), run.test.y)  # one argmax for all
-    sweep = dict(zip(METHODS, hits.view(len(METHODS), -1).tolist()))
-    sweep["open_rate"] = details["fused_open"].view(len(LEVELS), -1).mean(1).tolist()
-    return sweep
+    """Accuracy of every method, and the rule gate's open rate, at each level in ``LEVELS`` (one pass over the test
+    sets at every level side by side, :func:`_swept_classes`; kept for the step, as :func:`predictions` are)."""
+
+    def sweep() -> dict[str, list[float]]:
+        classes, fused_open = _swept_classes(run, view.kind, view.tau)
+        hits = (classes == run.test.y).float().mean(-1)  # (M, L)
+        return {**dict(zip(METHODS, hits.tolist())), "open_rate": fused_open.mean(-1).tolist()}
+
+    return _kept(run, ("sweep", view.kind, view.tau), sweep)
 
 
 def tau_tradeoff(run: GatingRun, view: Config, taus: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)) -> dict:

@@ -162,6 +162,8 @@ class SoftGate(nn.Module):
         first.bias.grad = d_z.sum(1)
 
     def forward(self, features: torch.Tensor, p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor):
-        g = self.hidden_and_logits(features)[1].softmax(0)  # (3, N)
-        mixed = g[:1] * p_a + g[1:2] * p_b + g[2:] * p_fused  # (K, N)
+        """``(p, g)`` for features (5, N) and predictions (K, N); or (K, L, N) for N = L·N′ items, blocks of N′,
+        where ``p_a`` may be (K, 1, N′), broadcast over the blocks (the weights ``g`` then come as (3, L, N′))."""
+        g = self.hidden_and_logits(features)[1].softmax(0).view(3, *p_fused.shape[1:])
+        mixed = g[:1] * p_a + g[1:2] * p_b + g[2:] * p_fused  # (K, N) or (K, L, N′)
         return mixed, g
