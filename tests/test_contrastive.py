@@ -137,8 +137,14 @@ def test_closed_form_encoder_gradients_match_autograd():
 
 def test_pair_ranks_count_only_keys_strictly_better_both_ways():
     sims = torch.tensor([[0.5, 0.5, 0.9], [0.2, 0.3, 0.3], [0.7, -0.1, 0.0]])
-    assert pair_ranks(sims, 1).tolist() == [1, 0, 1]  # rows: ties with the pair do not count
-    assert pair_ranks(sims, 0).tolist() == [1, 1, 2]  # columns
+    for block in (1, 2, 3):  # blocks of rows: one, an uneven split, all
+        rows, cols = pair_ranks(sims, block)
+        assert rows.tolist() == [1, 0, 1]  # rows: ties with the pair do not count
+        assert cols.tolist() == [1, 1, 2]  # columns
+    sims = torch.randn(300, 300, generator=torch.Generator().manual_seed(0)).round(decimals=1)  # 3 blocks, ties
+    rows, cols = pair_ranks(sims)
+    assert torch.equal(rows, (sims > sims.diagonal().unsqueeze(1)).sum(1).float())
+    assert torch.equal(cols, (sims > sims.diagonal()).sum(0).float())
 
 
 def test_lab_training_steps_match_autograd_training():

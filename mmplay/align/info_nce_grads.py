@@ -37,7 +37,7 @@ def info_nce_and_grads(
     a, b = x * inv_x, y * inv_y
     logits = torch.mm(a / tau, b.t())  # S
     log_p, log_q = logits.log_softmax(1), logits.log_softmax(0)
-    loss = (log_p.diagonal().sum() + log_q.diagonal().sum()) * (-0.5 / n)
+    loss = (log_p.trace() + log_q.trace()) * (-0.5 / n)
     g = log_p.exp_().add_(log_q.exp_())  # G = P + Q
     d_a = torch.addmm(b, g, b, beta=-2)  # 2Bτ ∂a
     d_b = torch.addmm(a, g.t(), a, beta=-2)  # 2Bτ ∂b
