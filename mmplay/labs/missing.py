@@ -6,7 +6,8 @@ mean, the conditional-Gaussian mean ``E[x_m | x_o]``, or a learned regressor's g
 classifier of the same shape is trained with modality dropout (probability q) and a presence mask.
 Each step trains every model on a minibatch of ``batch`` training items drawn with replacement; the two
 classifiers and the two regressors are each a :class:`~mmplay.models.stacked_mlp.StackedMLP` pair, trained
-with closed-form gradients.
+with closed-form gradients on items as columns. The minibatches and dropout masks of ``⌊BLOCK_ITEMS / batch⌋``
+steps are drawn at once, so the numbers do not depend on how the steps are grouped into ticks.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from mmplay import ops
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, make_two_modal
 from mmplay.device import get_device
@@ -27,13 +27,14 @@ from mmplay.labs.declaration import Extra, Lab, Metrics, Progress, at_least, at_
 from mmplay.metrics import chance_accuracy
 from mmplay.models.stacked_mlp import StackedMLP
 from mmplay.robust.missing import GaussianImputer, dropout_masks, masked_inputs
-from mmplay.train import Trainer, adam, minibatch_rows
+from mmplay.train import Trainer, adam
 
 STRATEGIES = ("zero_fill", "mean_fill", "conditional", "regressor", "dropout", "dropout_impute")
 RATES = tuple(i / 10 for i in range(11))
 Q_SWEEP = (0.0, 0.15, 0.3, 0.5, 0.7)  # dropout probabilities of the q sweep
 Q_CHUNK = 50  # the q sweep trains in chunks of this many steps between progress reports
 MISSING_NAMES = {"either": N_("either")}  # "a" and "b" show as they are
+BLOCK_ITEMS = 25_000  # training draws the minibatches of ⌊this / batch⌋ steps at once
 
 
 @dataclass(frozen=True)
@@ -73,33 +74,65 @@ class MissingRun:
     trainer: Trainer = field(init=False)
     outcomes: dict[str, dict[str, torch.Tensor]] = field(init=False, default_factory=dict)  # correct_when_lost's
     outcomes_step: int = field(init=False, default=-1)  # the step they were computed at
+    fills: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(init=False)  # the fixed fills of (test x_a, x_b)
+    masks: dict[tuple[float, str], tuple[torch.Tensor, torch.Tensor]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         config, classifiers, regressors = self.config, self.models["classifiers"], self.models["regressors"]
         device = self.train.y.device
         gen = torch.Generator().manual_seed(config.seed + 3)
-        batch = min(config.batch, config.n_train)
+        n = config.n_train
+        batch = min(config.batch, n)
+        block = max(1, BLOCK_ITEMS // batch)
         x_a, x_b = self.train.x["a"], self.train.x["b"]
         ones = torch.ones_like(x_a[:, :1])
-        rows = torch.cat([x_a, x_b, ones, ones, F.one_hot(self.train.y, CLASSES).to(x_a.dtype)], 1)
+        # items as columns: x_a, x_b, 1, 1, 1 (the first bias' input), −onehot(y)/B
+        onehot = F.one_hot(self.train.y, CLASSES).to(x_a.dtype)
+        table = torch.cat([x_a, x_b, ones, ones, ones, onehot / -batch], 1).t().contiguous()
+        t_a, t_b = self.test.x["a"], self.test.x["b"]
+        self.fills = {
+            "zero_fill": (torch.zeros_like(t_a), torch.zeros_like(t_b)),
+            "mean_fill": (x_a.mean(0).expand_as(t_a), x_b.mean(0).expand_as(t_b)),
+            "conditional": (self.imputer.impute_a(t_b), self.imputer.impute_b(t_a)),
+        }
+        pending: list[tuple[torch.Tensor, ...]] = []  # the drawn block's steps still to take, the next one last
+
+        def draw_block() -> list[tuple[torch.Tensor, ...]]:
+            """The minibatches of the next ``block`` steps, drawn at once (indices with replacement, then dropout
+            masks, on the CPU generator): per step the classifiers' inputs (2, 7, B) — complete, and with the
+            dropped modalities' entries and masks zeroed —, ``−onehot(y)/B`` (1, C, B), the regressors' inputs
+            (2, 3, B) — x_a, x_b — and their targets times ``−2/(2B)`` (2, 2, B) — x_b, x_a; inputs end in a row
+            of ones (:class:`~mmplay.models.stacked_mlp.StackedMLP`)."""
+            idx = torch.randint(0, n, (block * batch,), generator=gen) if batch < n else torch.arange(n).repeat(block)
+            m_a, m_b = (m.to(device).view(1, block, batch) for m in dropout_masks(block * batch, config.q, gen))
+            picked = table.index_select(1, idx.to(device)).view(-1, block, batch)
+            complete = picked[:7]  # masked_inputs(x_a, x_b, 1, 1), 1
+            dropped = complete * torch.cat([m_a, m_a, m_b, m_b, m_a, m_b, torch.ones_like(m_a)])
+            inputs = torch.stack([complete, dropped]).permute(2, 0, 1, 3).contiguous()
+            neg_onehot = picked[7:].permute(1, 0, 2).unsqueeze(1).contiguous()
+            observed = torch.stack([picked[[0, 1, 6]], picked[[2, 3, 6]]]).permute(2, 0, 1, 3).contiguous()
+            neg_targets = (observed[:, :, :2].flip(1) / -batch).contiguous()
+            steps = zip(inputs.unbind(0), neg_onehot.unbind(0), observed.unbind(0), neg_targets.unbind(0))
+            return list(steps)[::-1]
 
         @torch.no_grad()
         def objective(_: int) -> dict[str, torch.Tensor]:
-            """Both classifiers' cross-entropies (the complete one sees masks of ones, the dropout one masks with
-            entries dropped) and the two regressors' summed mean squared errors; gradients in closed form."""
-            idx = minibatch_rows(config.n_train, batch, gen, device)
-            picked = rows if idx is None else rows.index_select(0, idx)  # x_a, x_b, 1, 1, onehot(y)
-            m_a, m_b = (m.to(device) for m in dropout_masks(batch, config.q, gen))
-            complete = picked[:, :6]  # masked_inputs(x_a, x_b, 1, 1)
-            inputs = torch.stack([complete, complete * torch.cat([m_a, m_a, m_b, m_b, m_a, m_b], 1)])
+            """Both classifiers' cross-entropies ``−(1/B) Σᵢ log pᵢ[yᵢ]`` (the complete one sees masks of ones, the
+            dropout one masks with entries dropped), gradient ``(p − onehot(y))/B``, and the two regressors' summed
+            mean squared errors ``Σₖ ‖Ŷₖ − Yₖ‖²/(2B)``, gradient ``(Ŷₖ − Yₖ)/B``, all in closed form. Softmax runs
+            down the columns (items as columns), the fast direction on the CPU."""
+            if not pending:
+                pending.extend(draw_block())
+            inputs, neg_onehot, observed, neg_targets = pending.pop()
             logits, hidden = classifiers(inputs)
-            losses, d_logits = ops.cross_entropy_and_grad(logits, picked[:, 6:])
-            classifiers.set_grads(inputs, hidden, d_logits)
-            observed = picked[:, :4].unflatten(1, (2, 2)).transpose(0, 1)  # (2, B, 2): x_a, x_b
+            log_p = logits.log_softmax(1)
+            classifiers.set_grads(inputs, hidden, torch.add(neg_onehot, log_p.exp(), alpha=1 / batch))
+            losses = (log_p * neg_onehot).sum((1, 2))
             guesses, hidden = regressors(observed)
-            error = guesses - observed.flip(0)  # guess of x_b − x_b, guess of x_a − x_a
-            regressors.set_grads(observed, hidden, error * (2 / error[0].numel()))
-            return {"complete": losses[0], "dropout": losses[1], "regressors": error.square().mean((1, 2)).sum()}
+            d_guesses = torch.add(neg_targets, guesses, alpha=1 / batch)  # (Ŷ − Y)/B
+            regressors.set_grads(observed, hidden, d_guesses)
+            flat = d_guesses.view(-1)
+            return {"complete": losses[0], "dropout": losses[1], "regressors": torch.dot(flat, flat) * (batch / 2)}
 
         optimizer = adam(self.models.parameters(), lr=config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in accuracies(self, config.rate).items()}  # noqa: E731
@@ -121,35 +154,39 @@ def build(config: Config, device: torch.device | None = None) -> MissingRun:
 
 
 def classify(run: MissingRun, strategy: str, a: torch.Tensor, b: torch.Tensor, m_a, m_b) -> torch.Tensor:
-    """Logits (N, C) of the classifier that ``strategy`` uses (the dropout one for ``dropout*``)."""
+    """Logits (N, C) of the classifier that ``strategy`` uses (the dropout one for ``dropout*``): a view of the
+    classifier's (C, N), whose argmax ``.max(1).indices`` takes (the first on ties, as ``argmax``) runs down the
+    columns, the fast direction on the CPU."""
     k = CLASSIFIERS.index("dropout" if strategy.startswith("dropout") else "complete")
-    return run.models["classifiers"].member(k, masked_inputs(a, b, m_a, m_b))
+    columns = torch.cat([masked_inputs(a, b, m_a, m_b), torch.ones_like(m_a)], 1).t().contiguous()  # last row ones
+    return run.models["classifiers"].member(k, columns).t()
 
 
 def regress(run: MissingRun, missing: str, observed: torch.Tensor) -> torch.Tensor:
     """The learned regressor's guess of modality ``missing`` (``"a"`` or ``"b"``) from the other one."""
-    return run.models["regressors"].member(REGRESSORS.index(missing), observed)
+    columns = torch.cat([observed, torch.ones_like(observed[:, :1])], 1).t().contiguous()  # last row ones
+    return run.models["regressors"].member(REGRESSORS.index(missing), columns).t()
 
 
 def missing_masks(run: MissingRun, rate: float, which: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Test presence masks (N, 1): a fraction ``rate`` of items lose modality ``which`` (or either)."""
+    """Test presence masks (N, 1): a fraction ``rate`` of items lose modality ``which`` (or either). Kept."""
+    if (rate, which) in run.masks:
+        return run.masks[rate, which]
     n = run.test.y.shape[0]
     gen = torch.Generator().manual_seed(run.config.seed + 11)
     lost = torch.rand(n, 1, generator=gen) < rate
     pick_a = torch.rand(n, 1, generator=gen) < 0.5 if which == "either" else torch.full((n, 1), which == "a")
     device = run.test.y.device
-    return (~(lost & pick_a)).float().to(device), (~(lost & ~pick_a)).float().to(device)
+    run.masks[rate, which] = (~(lost & pick_a)).float().to(device), (~(lost & ~pick_a)).float().to(device)
+    return run.masks[rate, which]
 
 
 def filled_inputs(run: MissingRun, strategy: str, m_a: torch.Tensor, m_b: torch.Tensor):
     """Test inputs with missing entries filled as ``strategy`` says, and the masks the model is shown."""
     x_a, x_b = run.test.x["a"], run.test.x["b"]
-    if strategy in ("zero_fill", "dropout"):
-        fill_a, fill_b = torch.zeros_like(x_a), torch.zeros_like(x_b)
-    elif strategy == "mean_fill":
-        fill_a, fill_b = run.train.x["a"].mean(0).expand_as(x_a), run.train.x["b"].mean(0).expand_as(x_b)
-    elif strategy in ("conditional", "dropout_impute"):
-        fill_a, fill_b = run.imputer.impute_a(x_b), run.imputer.impute_b(x_a)
+    fixed = {"dropout": "zero_fill", "dropout_impute": "conditional"}.get(strategy, strategy)
+    if fixed in run.fills:
+        fill_a, fill_b = run.fills[fixed]
     else:
         fill_a, fill_b = regress(run, "a", x_b), regress(run, "b", x_a)
     a = m_a * x_a + (1 - m_a) * fill_a
@@ -177,7 +214,7 @@ def correct_when_lost(run: MissingRun, lost: str) -> dict[str, torch.Tensor]:
                     run.outcomes[lost][strategy] = run.outcomes[lost][twin]
                     continue
                 a, b, shown = filled_inputs(run, strategy, m_a, m_b)
-                run.outcomes[lost][strategy] = classify(run, strategy, a, b, *shown).argmax(1) == run.test.y
+                run.outcomes[lost][strategy] = classify(run, strategy, a, b, *shown).max(1).indices == run.test.y
     return run.outcomes[lost]
 
 
