@@ -98,6 +98,7 @@ class GatingRun:
     corrupted: dict[tuple[str, float], Inputs] = field(init=False, default_factory=dict)  # test sets by (kind, level)
     swept: dict[str, Inputs] = field(init=False, default_factory=dict)  # by kind: the test sets at LEVELS, side by side
     seen: dict[tuple, tuple] = field(init=False, default_factory=dict)  # predictions at this step, by view
+    scratch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # the sweep's largest buffers (reused)
 
     def __post_init__(self) -> None:
         models, train = self.models, self.train
@@ -107,16 +108,22 @@ class GatingRun:
         gen = torch.Generator().manual_seed(self.config.seed + 3)
         n, width = train.y.shape[0], self.clean.features.shape[0]
         onehot = F.one_hot(train.y, CLASSES).t().to(self.clean.features.dtype)
-        tables = [torch.cat([self.clean.features, copy.features, copy.log_dist, onehot]) for copy in self.noisy]
+        labels = torch.cat([onehot, onehot / -min(n, self.config.batch)])  # Y, −Y/batch
+        tables = [
+            torch.cat([self.clean.features, copy.features, copy.log_dist, labels]).t().contiguous()
+            for copy in self.noisy
+        ]
 
         def objective(step: int) -> dict[str, torch.Tensor]:
             """The experts' cross-entropies on a clean minibatch and the gate's NLL on the same items of this
-            step's noisy copy; gradients in closed form (:mod:`mmplay.models.gating_loss`)."""
+            step's noisy copy; gradients in closed form (:mod:`mmplay.models.gating_loss`). Each copy's table is
+            item-major (one row per item: clean x, noisy x, log1p d², Y, −Y/batch), so a minibatch gathers
+            whole rows (columns of a class-major table were one cache miss per number)."""
             idx = minibatch_rows(n, self.config.batch, gen, train.y.device)
             table = tables[step % AUGMENTED_COPIES]
-            cols = table if idx is None else table.index_select(1, idx)  # clean x, noisy x, log1p d², onehot(y)
-            clean, noisy, log_dist = cols[:width], cols[width : 2 * width], cols[2 * width : 2 * width + 2]
-            return gating_losses(models["experts"], models["gate"], clean, noisy, log_dist, cols[2 * width + 2 :])
+            cols = (table if idx is None else table.index_select(0, idx)).t()
+            parts = cols.split([width, width, 2, CLASSES, CLASSES])
+            return gating_losses(models["experts"], models["gate"], *parts)
 
         optimizer = adam(models.parameters(), lr=self.config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in evaluate_at(self, self.config).items()}  # noqa: E731
@@ -203,68 +210,106 @@ def _predict(run: GatingRun, data: Inputs, tau: float) -> tuple[dict[str, torch.
 def accuracy(probs: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Share of items whose most probable class (the first on ties) is ``y`` (N,), for each block of N columns
     of ``probs`` (C, L·N): (L,)."""
-    return (ops.argmax(probs.t()).view(-1, y.shape[0]) == y).float().mean(1)
+    return hit_rate(ops.argmax(probs.t()).view(-1, y.shape[0]), y)
+
+
+def hit_rate(classes: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """``count[class = y] / N`` over the last dimension of ``classes`` (…, N), in the default float type (one
+    formula for :func:`accuracy` and the sweep, whose values must be equal)."""
+    return (classes == y).sum(-1) / y.shape[0]
 
 
 def evaluate_at(run: GatingRun, view: Config) -> dict[str, float]:
-    """Test accuracy of every method under ``view``."""
-    probs, _ = predictions(run, view)
-    return {name: float(accuracy(probs[name], run.test.y)) for name in METHODS}
+    """Test accuracy of every method under ``view`` (kept for the step: the trainer's evaluation, the page and the
+    claims ask for the same one)."""
+
+    def evaluate() -> dict[str, float]:
+        probs, _ = predictions(run, view)
+        return {name: float(accuracy(probs[name], run.test.y)) for name in METHODS}
+
+    return dict(_kept(run, ("accuracy", view.kind, view.corruption, view.tau), evaluate))
 
 
 def first_argmax(x: torch.Tensor) -> torch.Tensor:
     """Index of the largest entry along the leading (class) dimension, the first on ties (``torch.argmax``'s), as
-    floats: ``i_c = i_{c−1} + [x_c > max_{c′<c} x_{c′}] · (c − i_{c−1})``, ``i_0 = 0`` (a few elementwise passes
-    over the short class axis: torch's argmax over a leading dimension is slow on CPU)."""
+    floats: ``i_c = i_{c−1} + [x_c − m_{c−1} > 0] · (c − i_{c−1})`` with ``m_c = max_{c′≤c} x_{c′}``, ``i_0 = 0``
+    (for finite floats ``x_c − m > 0`` exactly when ``x_c > m``). ``[d > 0] · v`` is one ``threshold_backward(v, d,
+    0)``; a few elementwise passes over the short class axis: torch's argmax over a leading dimension is slow on CPU.
+    """
     best, index = x[0], torch.zeros_like(x[0])
     for c in range(1, x.shape[0]):
-        index = index + (x[c] > best).to(x.dtype) * (c - index)
-        best = torch.maximum(best, x[c])
+        index = index + _where_positive(c - index, x[c] - best)
+        if c + 1 < x.shape[0]:
+            best = torch.maximum(best, x[c])
     return index
 
 
-def _swept_classes(run: GatingRun, kind: str, tau: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every method's predicted class (M, L, N), as floats, and the rule gate's ``fused_open`` (L, N) at every level
-    in ``LEVELS``: :func:`_predict`'s rules (:mod:`mmplay.robust.gating`), keeping only the winning class.
+def _scratch(run: GatingRun, name: str) -> torch.Tensor:
+    """A tensor kept in the run for the sweep's largest intermediate ``name`` (resized by the ``out=`` that fills
+    it): a fresh one of a few megabytes each tick costs more in page faults (≈ 2 µs per 4 kB page, on every tick
+    once the allocator has handed the memory back) than its arithmetic."""
+    return run.scratch.setdefault(name, run.test.x["a"].new_empty(0))
+
+
+def _where_positive(value: torch.Tensor, sign: torch.Tensor) -> torch.Tensor:
+    """``value · [sign > 0]``, one operation (no boolean tensor)."""
+    return torch.ops.aten.threshold_backward(value, sign, 0)
+
+
+def _swept_classes(run: GatingRun, kind: str, tau: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Every method's predicted class, as floats: A alone's (N,), the same at every level, and the others' (M − 1, L,
+    N) in ``METHODS`` order; and the rule gate's ``fused_open`` (L, N) at every level in ``LEVELS``: :func:`_predict`'s
+    rules (:mod:`mmplay.robust.gating`), keeping only the winning class.
 
     Only B is corrupted, so A's side (``p_a``, ``H(p_a)``, its tempered vote ``log p_a / max(1, r_a)``, ``r_a``) is
     computed once on the N test items and broadcast over the levels. A gate that picks one modality's prediction
     per item picks its class; the rule gate's fused path takes ``argmax (log p_a / max(1, r_a) + log p_b /
-    max(1, r_b))`` (its softmax keeps the winner); choices are float arithmetic, ``c₀ + m (c₁ − c₀)`` for a 0/1 ``m``.
+    max(1, r_b))`` (its softmax keeps the winner). Choices are float arithmetic, ``c₀ + [d > 0] (c₁ − c₀)`` (see
+    :func:`first_argmax`): the rule gate closes where ``JS − τ > 0`` and ``max(r_a, r_b) − 1 > 0``, trusts A where
+    ``r_b − r_a > 0``; the entropy rule trusts B where ``H(p_a) − H(p_b) > 0``. The large intermediates (C, L, N)
+    and over L·N items go to buffers kept in the run (:func:`_scratch`) or in place, where :func:`_predict` has the
+    same arithmetic out of place (equal values).
     """
     data = swept_test(run, kind)
     n, levels = run.test.y.shape[0], len(LEVELS)
     with torch.no_grad():
-        logits = run.models["experts"](data.features)  # (3, C, L·N)
+        logits = run.models["experts"](data.features, out=_scratch(run, "logits"))  # (3, C, L·N)
         p_a = logits[0, :, :n].softmax(0).unsqueeze(1)  # (C, 1, N): A is the same at every level
-        p_b, p_fused = (p.view(-1, levels, n) for p in logits[1:].softmax(1).unbind())  # (C, L, N)
-        log_a, log_b = (torch.log(p.clamp_min(1e-12)) for p in (p_a, p_b))
-        h_a, h_b = -(p_a * log_a).sum(0), -(p_b * log_b).sum(0)  # (1, N), (L, N)
-        js = (g.entropy((p_a + p_b) / 2, 0) - 0.5 * (h_a + h_b)).clamp_min(0)
+        pair = torch.ops.aten._softmax.out(logits[1:], 1, False, out=_scratch(run, "pair"))
+        p_b, p_fused = (p.view(-1, levels, n) for p in pair.unbind())  # (C, L, N)
+        work = [_scratch(run, f"work.{i}") for i in range(3)]  # (C, L, N) each, reused below
+        log_a, log_b = p_a.clamp_min(1e-12).log_(), torch.clamp_min(p_b, 1e-12, out=work[0]).log_()
+        h_a, h_b = -(p_a * log_a).sum(0), torch.mul(p_b, log_b, out=work[1]).sum(0).neg_()  # (1, N), (L, N)
+        mean = torch.add(p_a, p_b, out=work[1]).div_(2)
+        h_mean = torch.clamp_min(mean, 1e-12, out=work[2]).log_().mul_(mean).sum(0).neg_()
+        js = (h_mean - 0.5 * (h_a + h_b)).clamp_min_(0)
         distances = data.distances.view(2, levels, n)
         atyp_a, atyp_b = (
             distances[0, :1] / run.typicality["a"].threshold_,
             distances[1] / run.typicality["b"].threshold_,
         )
         class_a, class_b, class_fused = first_argmax(p_a), first_argmax(p_b), first_argmax(p_fused)
-        disagree = (js > tau).float()
-        close = disagree * ((atyp_a > 1) | (atyp_b > 1)).float()
-        trusted = class_b + (atyp_b > atyp_a).float() * (class_a - class_b)
-        tempered = first_argmax(log_a / atyp_a.clamp_min(1.0) + log_b / atyp_b.clamp_min(1.0))
-        features = torch.cat([torch.stack([h_a.expand(levels, n), h_b, js]).flatten(1), data.log_dist])
-        learned = first_argmax(run.models["gate"](features, p_a, p_b, p_fused)[0])
-        confident = class_b + (h_a <= h_b).float() * (class_a - class_b)
+        tempered = first_argmax(log_b.div_(atyp_b.clamp_min(1.0)).add_(log_a / atyp_a.clamp_min(1.0)))
+        per_item = [h_a.expand(levels, n).reshape(1, -1), h_b.view(1, -1), js.view(1, -1), data.log_dist]
+        features = torch.cat(per_item, out=_scratch(run, "features"))  # the gate's (5, L·N)
+        gates = run.models["gate"].hidden_and_logits(features, out=_scratch(run, "hidden"))[1].softmax(0)
+        gates = gates.view(3, levels, n)
+        mixed = torch.mul(gates[:1], p_a, out=work[0]).add_(torch.mul(gates[1:2], p_b, out=work[1]))
+        learned = first_argmax(mixed.add_(torch.mul(gates[2:], p_fused, out=work[1])))
+        above = js - tau  # > 0: the modalities disagree
+        close = _where_positive(_where_positive(torch.ones_like(js), above), torch.maximum(atyp_a, atyp_b) - 1)
+        trusted = class_b + _where_positive(class_a - class_b, atyp_b - atyp_a)
+        confident = class_a + _where_positive(class_b - class_a, h_a - h_b)
         classes = torch.stack(
             [
-                class_a.expand(levels, n),
                 class_b,
                 class_fused,
                 tempered + close * (trusted - tempered),
                 learned,
-                class_fused + disagree * (confident - class_fused),
+                class_fused + _where_positive(confident - class_fused, above),
             ]
         )
-    return classes, 1 - close
+    return class_a.squeeze(0), classes, 1 - close
 
 
 def corruption_sweep(run: GatingRun, view: Config) -> dict[str, list[float]]:
@@ -272,9 +317,10 @@ def corruption_sweep(run: GatingRun, view: Config) -> dict[str, list[float]]:
     sets at every level side by side, :func:`_swept_classes`; kept for the step, as :func:`predictions` are)."""
 
     def sweep() -> dict[str, list[float]]:
-        classes, fused_open = _swept_classes(run, view.kind, view.tau)
-        hits = (classes == run.test.y).float().mean(-1)  # (M, L)
-        return {**dict(zip(METHODS, hits.tolist())), "open_rate": fused_open.mean(-1).tolist()}
+        class_a, classes, fused_open = _swept_classes(run, view.kind, view.tau)
+        hits = hit_rate(classes, run.test.y).tolist()  # (M − 1, L)
+        a_only = [float(hit_rate(class_a, run.test.y))] * len(LEVELS)
+        return {**dict(zip(METHODS, [a_only, *hits])), "open_rate": fused_open.mean(-1).tolist()}
 
     return _kept(run, ("sweep", view.kind, view.tau), sweep)
 

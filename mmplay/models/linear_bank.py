@@ -3,8 +3,9 @@
 Member k maps its slice of an item ``x`` (D,) to logits ``ℓ_k = W_k x_{S_k} + b_k`` (C,). Stacked, the bank is
 ``W`` (K·C, D) with zeros outside each member's slice (the 0/1 mask ``M``), so every member's logits for items
 ``X`` (D, N), one per column, come from one product, ``ℓ = (M ⊙ W) X + b`` (K·C, N); from ``∂L/∂ℓ`` the gradients
-are ``∂W = (∂ℓ Xᵀ) ⊙ M`` and ``∂b = Σᵢ ∂ℓᵢ`` (a masked weight gets none, so Adam leaves it where it is: it never
-reaches a logit). Items are columns (class-major): torch's CPU kernels for softmax and sums over a short
+are ``∂W = (∂ℓ Xᵀ) ⊙ M`` and ``∂b = Σᵢ ∂ℓᵢ``. A masked weight starts at zero and gets no gradient, so Adam (no
+weight decay: it moves a weight by its gradient's moments only) leaves it at zero, ``M ⊙ W = W``, and the forward
+pass is ``ℓ = W X + b``. Items are columns (class-major): torch's CPU kernels for softmax and sums over a short
 class dimension are slow when it is the last one. The gating lab's three classifiers (on A, on B and on
 [A, B]) train this way; ``tests/test_gating_loss.py`` checks the members against the ``nn.Linear`` layers the
 bank was built from and the gradients against autograd.
@@ -36,13 +37,13 @@ class LinearBank(nn.Module):
         self.bias = nn.Parameter(torch.cat([layer.bias.detach() for layer in members]))
         self.register_buffer("mask", mask)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Every member's logits for items ``x`` (D, N): (K, C, N)."""
-        return torch.addmm(self.bias.unsqueeze(1), self.weight * self.mask, x).unflatten(0, (-1, self.classes))
+    def forward(self, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+        """Every member's logits for items ``x`` (D, N): (K, C, N), written into ``out`` when given."""
+        return torch.addmm(self.bias.unsqueeze(1), self.weight, x, out=out).unflatten(0, (-1, self.classes))
 
     @torch.no_grad()
     def set_grads(self, x: torch.Tensor, d_logits: torch.Tensor) -> None:
         """Set ``.grad`` to ``∂W = (∂ℓ Xᵀ) ⊙ M`` and ``∂b = Σᵢ ∂ℓᵢ``, given ``x`` (D, N) and ``∂L/∂ℓ`` (K, C, N)."""
         flat = d_logits.flatten(0, 1)
-        self.weight.grad = (flat @ x.t()) * self.mask
+        self.weight.grad = torch.mm(flat, x.t()) * self.mask
         self.bias.grad = flat.sum(1)

@@ -144,26 +144,28 @@ class SoftGate(nn.Module):
         super().__init__()
         self.net = nn.Sequential(nn.Linear(5, hidden), nn.Tanh(), nn.Linear(hidden, 3))
 
-    def hidden_and_logits(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """``h = tanh(W₁ f + c₁)`` (H, N) and ``s = W₂ h + c₂`` (3, N)."""
+    def hidden_and_logits(
+        self, features: torch.Tensor, out: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``h = tanh(W₁ f + c₁)`` (H, N) (written into ``out`` when given) and ``s = W₂ h + c₂`` (3, N)."""
         first, second = self.net[0], self.net[2]
-        hidden = torch.tanh(torch.addmm(first.bias.unsqueeze(1), first.weight, features))
+        hidden = torch.addmm(first.bias.unsqueeze(1), first.weight, features, out=out).tanh_()
         return hidden, torch.addmm(second.bias.unsqueeze(1), second.weight, hidden)
 
     @torch.no_grad()
     def set_grads(self, features: torch.Tensor, hidden: torch.Tensor, d_logits: torch.Tensor) -> None:
-        """Set ``.grad`` from ``∂L/∂s`` (3, N): ``∂W₂ = ∂s hᵀ``, ``∂c₂ = Σᵢ ∂sᵢ``, ``∂z = (W₂ᵀ ∂s) ⊙ (1 − h²)``,
-        ``∂W₁ = ∂z fᵀ``, ``∂c₁ = Σᵢ ∂zᵢ``."""
+        """Set ``.grad`` from ``∂L/∂s`` (3, N): ``∂W₂ = ∂s hᵀ``, ``∂c₂ = Σᵢ ∂sᵢ``, ``∂z = (W₂ᵀ ∂s) ⊙ (1 − h²)``
+        (``tanh_backward``: one operation), ``∂W₁ = ∂z fᵀ``, ``∂c₁ = Σᵢ ∂zᵢ``."""
         first, second = self.net[0], self.net[2]
-        second.weight.grad = d_logits @ hidden.t()
+        second.weight.grad = torch.mm(d_logits, hidden.t())
         second.bias.grad = d_logits.sum(1)
-        d_z = (second.weight.t() @ d_logits) * (1 - hidden * hidden)
-        first.weight.grad = d_z @ features.t()
+        d_z = torch.ops.aten.tanh_backward(torch.mm(second.weight.t(), d_logits), hidden)
+        first.weight.grad = torch.mm(d_z, features.t())
         first.bias.grad = d_z.sum(1)
 
     def forward(self, features: torch.Tensor, p_a: torch.Tensor, p_b: torch.Tensor, p_fused: torch.Tensor):
         """``(p, g)`` for features (5, N) and predictions (K, N); or (K, L, N) for N = L·N′ items, blocks of N′,
         where ``p_a`` may be (K, 1, N′), broadcast over the blocks (the weights ``g`` then come as (3, L, N′))."""
         g = self.hidden_and_logits(features)[1].softmax(0).view(3, *p_fused.shape[1:])
-        mixed = g[:1] * p_a + g[1:2] * p_b + g[2:] * p_fused  # (K, N) or (K, L, N′)
+        mixed = (g[:1] * p_a).add_(g[1:2] * p_b).add_(g[2:] * p_fused)  # (K, N) or (K, L, N′)
         return mixed, g
