@@ -1,5 +1,7 @@
 """Gating: JS/entropy/typicality pieces against scipy; negative transfer is real; the gates avoid it."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -86,17 +88,43 @@ def test_kept_predictions_follow_the_training_and_the_view():
 
 
 def test_the_sweep_is_the_evaluation_at_every_level():
-    """The sweep (A's side once, only winning classes) gives every method's accuracy that :func:`evaluate_at` gives
-    at each level, and the rule gate's open rate that :func:`predictions` gives, for both kinds and several τ."""
+    """The sweep (A's side once, only winning classes) gives every method's accuracy that :func:`_predict`'s
+    distributions give at each level, and the rule gate's open rate, for both kinds and several τ; and
+    :func:`evaluate_at` gives the same, asked before the sweep (from :func:`predictions`) and after (read off it)."""
     run = gating.build(gating.Config(n_train=1000, n_test=1000, seed=3))
     run.trainer.step(60)
     for kind in ("noise", "misleading"):
         for tau in (0.05, 0.3, 0.6):
+            views = [
+                gating.Config(n_train=1000, n_test=1000, seed=3, kind=kind, tau=tau, corruption=level)
+                for level in gating.LEVELS
+            ]
+            before = [gating.evaluate_at(run, view) for view in views]
             sweep = gating.corruption_sweep(run, gating.Config(kind=kind, tau=tau))
-            for i, level in enumerate(gating.LEVELS):
-                view = gating.Config(n_train=1000, n_test=1000, seed=3, kind=kind, tau=tau, corruption=level)
-                assert {name: sweep[name][i] for name in gating.METHODS} == gating.evaluate_at(run, view)
-                assert sweep["open_rate"][i] == float(gating.predictions(run, view)[1]["fused_open"].mean())
+            for i, view in enumerate(views):
+                probs, extra = gating._predict(run, gating.corrupted_test(run, view), tau)
+                expected = {name: float(gating.accuracy(probs[name], run.test.y)) for name in gating.METHODS}
+                assert {name: sweep[name][i] for name in gating.METHODS} == expected
+                assert before[i] == expected
+                assert sweep["open_rate"][i] == float(extra["fused_open"].mean())
+
+
+def test_the_evaluation_reads_the_kept_sweep():
+    """At a level of the sweep, once a sweep of the view's kind and τ has been drawn, :func:`evaluate_at` and the
+    metrics read this step's (no new predictions), after a step too; at another level they predict."""
+    run = gating.build(gating.Config(n_train=400, n_test=400))
+    run.trainer.step(3)
+    view = gating.Config(n_train=400, n_test=400, kind="misleading", corruption=0.4)
+    sweep = gating.corruption_sweep(run, view)
+    predicted = lambda: {key for key in run.seen if key[1] == "misleading"}  # noqa: E731
+    assert gating.evaluate_at(run, view) == {name: sweep[name][4] for name in gating.METHODS}
+    assert gating.metrics(run, view)["open_rate"] == sweep["open_rate"][4]
+    assert not predicted()
+    run.trainer.step(1)
+    gating.evaluate_at(run, view)
+    assert (run.trainer.steps_done, "sweep", "misleading", view.tau) in run.seen and not predicted()
+    gating.evaluate_at(run, replace(view, corruption=0.45))
+    assert predicted() == {(run.trainer.steps_done, "misleading", 0.45, view.tau)}
 
 
 def test_first_argmax_is_torch_argmax_with_its_ties():

@@ -99,6 +99,7 @@ class GatingRun:
     swept: dict[str, Inputs] = field(init=False, default_factory=dict)  # by kind: the test sets at LEVELS, side by side
     seen: dict[tuple, tuple] = field(init=False, default_factory=dict)  # predictions at this step, by view
     scratch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # the sweep's largest buffers (reused)
+    drawn: set[tuple[str, float]] = field(init=False, default_factory=set)  # (kind, τ) of every sweep drawn
 
     def __post_init__(self) -> None:
         models, train = self.models, self.train
@@ -220,14 +221,25 @@ def hit_rate(classes: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def evaluate_at(run: GatingRun, view: Config) -> dict[str, float]:
-    """Test accuracy of every method under ``view`` (kept for the step: the trainer's evaluation, the page and the
-    claims ask for the same one)."""
+    """Test accuracy of every method under ``view`` (:func:`scores`)."""
+    return {name: value for name, value in scores(run, view).items() if name in METHODS}
 
-    def evaluate() -> dict[str, float]:
-        probs, _ = predictions(run, view)
-        return {name: float(accuracy(probs[name], run.test.y)) for name in METHODS}
 
-    return dict(_kept(run, ("accuracy", view.kind, view.corruption, view.tau), evaluate))
+def scores(run: GatingRun, view: Config) -> dict[str, float]:
+    """Test accuracy of every method under ``view`` and the rule gate's ``open_rate`` (the share of items it fuses),
+    kept for the step: the trainer's evaluation, the page and the claims ask for the same ones. At a level in
+    ``LEVELS``, once a sweep of the view's kind and τ has been drawn (a playing page draws it every tick), they are
+    read off this step's :func:`corruption_sweep` (equal values); otherwise they come from :func:`predictions`."""
+
+    def score() -> dict[str, float]:
+        if view.corruption in LEVELS and (view.kind, view.tau) in run.drawn:
+            level = LEVELS.index(view.corruption)
+            return {name: values[level] for name, values in corruption_sweep(run, view).items()}
+        probs, extra = predictions(run, view)
+        accuracies = {name: float(accuracy(probs[name], run.test.y)) for name in METHODS}
+        return {**accuracies, "open_rate": float(extra["fused_open"].mean())}
+
+    return _kept(run, ("scores", view.kind, view.corruption, view.tau), score)
 
 
 def first_argmax(x: torch.Tensor) -> torch.Tensor:
@@ -322,6 +334,7 @@ def corruption_sweep(run: GatingRun, view: Config) -> dict[str, list[float]]:
         a_only = [float(hit_rate(class_a, run.test.y))] * len(LEVELS)
         return {**dict(zip(METHODS, [a_only, *hits])), "open_rate": fused_open.mean(-1).tolist()}
 
+    run.drawn.add((view.kind, view.tau))
     return _kept(run, ("sweep", view.kind, view.tau), sweep)
 
 
@@ -346,7 +359,7 @@ def metrics(run: GatingRun, config: Config) -> Metrics:
     best = max(accuracy["a_only"], accuracy["b_only"])
     out = {f"accuracy.{k}": v for k, v in accuracy.items()}
     out.update({f"margin.{k}": v - best for k, v in accuracy.items()})
-    out["open_rate"] = float(predictions(run, config)[1]["fused_open"].mean())
+    out["open_rate"] = scores(run, config)["open_rate"]
     out["chance.accuracy"] = chance_accuracy(run.test.y)
     return out
 
