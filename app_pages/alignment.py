@@ -7,6 +7,7 @@ import streamlit as st
 from mmplay.data.uploads import MAX_BYTES, MAX_COLS, MAX_ROWS, UploadError, load_pair
 from mmplay.i18n import _
 from mmplay.labs import alignment as lab
+from mmplay.ui.cards import card_row
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.runtime import start_umap_warm_up
 from mmplay.viz import alignment as viz
@@ -133,10 +134,10 @@ def render(run: lab.AlignmentRun) -> None:
             train=len(run.train_idx),
         )
     )
-    cards = st.columns(3)
+    cards = card_row()
     labels = {"orthogonal": _("rotation + scale"), "linear": _("general linear"), "mlp": _("MLP (trained live)")}
-    for card, (key, label) in zip(cards, labels.items()):
-        card.metric(_("held-out residual · {map}", map=label), f"{residuals[key]:.3f}")
+    for key, label in labels.items():
+        cards.metric(_("held-out residual · {map}", map=label), f"{residuals[key]:.3f}")
     st.caption(
         _(
             "Nonlinear when the MLP's residual is below {gain} × the best linear one ({threshold:.3f}).",

@@ -5,7 +5,7 @@ import streamlit as st
 from mmplay.i18n import _
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
-from mmplay.ui.cards import percent, untrained
+from mmplay.ui.cards import card_row, percent, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.ui.runtime import start_umap_warm_up
@@ -81,16 +81,16 @@ def figures(run: lab.ContrastiveRun) -> dict:
 def render(run: lab.ContrastiveRun) -> None:
     now, first = run.trainer.history[-1].metrics, run.trainer.history[0].metrics
     levels = lab.metrics(run, config)  # its chance.recall_at_k: k / held-out pairs
-    cards = st.columns(4)
-    for card, key in zip(cards[:2], ("a_to_b", "b_to_a")):
+    cards = card_row()
+    for key in ("a_to_b", "b_to_a"):
         gain = now[f"recall_at_1.{key}"] - first[f"recall_at_1.{key}"]
-        card.metric(
+        cards.metric(
             _("recall@1 {direction}", direction=key.replace("_to_", " → ").upper()),
             percent(now[f"recall_at_1.{key}"]),
             _("{gain:+.1%} since step 0", gain=gain) if run.trainer.steps_done else None,
         )
-    cards[2].metric(_("recall@5 {direction}", direction="A → B"), percent(now["recall_at_5.a_to_b"]))
-    cards[3].metric(_("temperature τ"), f"{now['temperature']:.3f}")
+    cards.metric(_("recall@5 {direction}", direction="A → B"), percent(now["recall_at_5.a_to_b"]))
+    cards.metric(_("temperature τ"), f"{now['temperature']:.3f}")
     chance = _(
         "Recall@k: the true partner is among the k nearest of {items:,} held-out items. "
         "Chance level: **{chance_1}** at k = 1, **{chance_5}** at k = 5 (k random picks).",

@@ -6,7 +6,7 @@ from mmplay.i18n import _
 from mmplay.labs import dominance as lab
 from mmplay.metrics import chance_accuracy
 from mmplay.train import history_rows
-from mmplay.ui.cards import chance_caption, untrained
+from mmplay.ui.cards import card_row, chance_caption, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import dominance as viz
@@ -77,15 +77,15 @@ def keep(run: lab.DominanceRun) -> None:
 def render(run: lab.DominanceRun) -> None:
     last = run.trainer.history[-1].metrics
     trained = run.trainer.steps_done > 0
-    cards = st.columns(5)
-    for card, u in zip(cards, ("a", "b")):
+    cards = card_row()
+    for u in ("a", "b"):
         probe = last[f"probe_accuracy.{u}"]
         gap = _("{gap:+.1%} vs alone", gap=probe - ceiling[u]) if ceiling and trained else None
-        card.metric(_("probe {modality}", modality=u.upper()), f"{probe:.1%}", gap)
-    cards[2].metric(_("fused accuracy"), f"{last['fused_accuracy']:.1%}")
-    cards[3].metric(_("fused, A missing"), f"{last['accuracy_without_a']:.1%}")
+        cards.metric(_("probe {modality}", modality=u.upper()), f"{probe:.1%}", gap)
+    cards.metric(_("fused accuracy"), f"{last['fused_accuracy']:.1%}")
+    cards.metric(_("fused, A missing"), f"{last['accuracy_without_a']:.1%}")
     ratio = last.get("grad_norm_ratio")
-    cards[4].metric(_("mean ‖∇A‖ / ‖∇B‖"), "—" if ratio is None else f"{ratio:.2f}", help=_("after the first step"))
+    cards.metric(_("mean ‖∇A‖ / ‖∇B‖"), "—" if ratio is None else f"{ratio:.2f}", help=_("after the first step"))
     pending = untrained(run.trainer.steps_done, _("How far each encoder falls behind training it alone shows"))
     chance_caption(chance_accuracy(run.test.y), _("Probe and fused: test accuracy.") + " ", pending)
     figs = figures(run)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmplay.i18n import _
 from mmplay.labs import fusion as lab
-from mmplay.ui.cards import chance_caption, untrained
+from mmplay.ui.cards import card_row, chance_caption, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import fusion as viz
@@ -43,11 +43,11 @@ def figures(run: lab.LogitRun) -> dict:
 
 def render(run: lab.LogitRun) -> None:
     m = lab.logit_metrics(run)
-    cards = st.columns(4)
-    cards[0].metric(_("mean |p_fused − p_Bayes|"), f"{m['logits.mae_vs_bayes']:.4f}", help=_("prior-corrected sum"))
-    cards[1].metric(_("… without the prior correction"), f"{m['logits.mae_vs_bayes_uncorrected']:.4f}")
-    cards[2].metric(_("ECE of the corrected sum"), f"{m['ece.sum_corrected']:.4f}")
-    cards[3].metric(_("accuracy of the corrected sum"), f"{m['accuracy.sum_corrected']:.1%}")
+    cards = card_row()
+    cards.metric(_("mean |p_fused − p_Bayes|"), f"{m['logits.mae_vs_bayes']:.4f}", help=_("prior-corrected sum"))
+    cards.metric(_("… without the prior correction"), f"{m['logits.mae_vs_bayes_uncorrected']:.4f}")
+    cards.metric(_("ECE of the corrected sum"), f"{m['ece.sum_corrected']:.4f}")
+    cards.metric(_("accuracy of the corrected sum"), f"{m['accuracy.sum_corrected']:.1%}")
     pending = untrained(
         run.trainer.steps_done, _("How close the summed logits come to the exact Bayes posterior shows")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from mmplay.i18n import _
 
@@ -28,9 +29,16 @@ def accuracy_cards(
 ) -> None:
     """One card per ``labels`` entry ({key: label}) showing ``values[key]`` as a percentage, then one line with
     the chance level (see :func:`chance_caption`)."""
-    for card, (key, label) in zip(st.columns(len(labels)), labels.items()):
-        card.metric(label, percent(values[key]))
+    row = card_row()
+    for key, label in labels.items():
+        row.metric(label, percent(values[key]))
     chance_caption(chance, before, after)
+
+
+def card_row() -> DeltaGenerator:
+    """A row for metric cards side by side, each as wide as the others: one horizontal container (one element to
+    send per live tick, where ``st.columns(k)`` sends k + 1)."""
+    return st.container(horizontal=True, gap="small")
 
 
 def chance_caption(chance: float, before: str = "", after: str = "") -> None:

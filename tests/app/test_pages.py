@@ -37,6 +37,24 @@ def test_every_lab_page_renders_and_step_changes_what_it_shows(slug):
     assert shown(at) != before
 
 
+def metric_rows(node) -> list[int]:
+    """How many metrics each block of the page holds directly, for the blocks that hold any."""
+    kids = getattr(node, "children", None)
+    if not isinstance(kids, dict):
+        return []
+    here = sum(getattr(child, "type", "") == "metric" for child in kids.values())
+    return ([here] if here else []) + [n for child in kids.values() for n in metric_rows(child)]
+
+
+@pytest.mark.parametrize("slug, cards", [("gating", 6), ("missing", 6), ("fusion", 4), ("dominance", 5)])
+def test_a_row_of_cards_is_one_block_to_send_each_tick(slug, cards):
+    """Each live tick resends the cards; in ``st.columns(k)`` a row was k + 1 blocks to send (one message each,
+    ≈ 0.15 ms of server CPU apiece), in one horizontal container it is one."""
+    at = page(slug).run()
+    assert not at.exception
+    assert cards in metric_rows(at._tree)
+
+
 def test_synergy_play_trains_and_pause_stops():
     at = page("synergy").run()
     at.button(key="synergy.run.play").click().run()

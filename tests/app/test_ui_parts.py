@@ -164,7 +164,9 @@ def test_config_files_are_polled_every_few_seconds_not_five_times_a_second():
     on an idle server, 3 without. A config edit is seen within a second by default, not once the polling slowed."""
     seen = {
         mode: int(
-            subprocess.run([sys.executable, "-c", WATCH_AND_EDIT, mode], capture_output=True, text=True, check=True).stdout
+            subprocess.run(
+                [sys.executable, "-c", WATCH_AND_EDIT, mode], capture_output=True, text=True, check=True
+            ).stdout
         )
         for mode in ("default", "slow")
     }
