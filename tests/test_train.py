@@ -62,3 +62,42 @@ def test_a_hook_that_zeroes_gradients_freezes_the_model():
         grad_hooks=[freeze],
     ).step(5)
     assert torch.equal(model.weight, before)
+
+
+def test_a_closed_form_objective_trains_its_later_steps_in_inference_mode_to_the_same_numbers():
+    """An objective that writes its gradients itself needs no autograd: after its first step the loop runs in
+    ``torch.inference_mode`` (cheaper per operation), and the weights are those of a loop without it."""
+    x, y, model = _problem(3)
+    modes = []
+
+    def closed_form(_: int) -> dict[str, torch.Tensor]:
+        modes.append(torch.is_inference_mode_enabled())
+        with torch.no_grad():
+            residual = model(x).squeeze(-1) - y  # d/dθ mean(r²) = 2 mean(r ∂r/∂θ)
+            model.weight.grad = (2 * residual @ x / len(y)).unsqueeze(0)
+            model.bias.grad = (2 * residual.mean()).unsqueeze(0)
+            return {"mse": (residual**2).mean()}
+
+    trainer = Trainer(closed_form, torch.optim.SGD(model.parameters(), lr=0.1))
+    trainer.step(4)
+    assert modes == [False, True, True, True] and trainer.closed_form
+    x2, y2, bare = _problem(3)
+    opt = torch.optim.SGD(bare.parameters(), lr=0.1)
+    for _ in range(4):
+        opt.zero_grad()
+        ((bare(x2).squeeze(-1) - y2) ** 2).mean().backward()
+        opt.step()
+    assert torch.allclose(model.weight, bare.weight, atol=1e-6) and torch.allclose(model.bias, bare.bias, atol=1e-6)
+    assert not torch.is_inference(model.weight) and model(x).requires_grad  # the model still takes autograd
+
+
+def test_an_autograd_objective_never_runs_in_inference_mode():
+    x, y, model = _problem(4)
+    modes = []
+
+    def objective(_: int) -> dict[str, torch.Tensor]:
+        modes.append(torch.is_inference_mode_enabled())
+        return {"mse": ((model(x).squeeze(-1) - y) ** 2).mean()}
+
+    Trainer(objective, torch.optim.SGD(model.parameters(), lr=0.1)).step(3)
+    assert modes == [False] * 3
