@@ -14,17 +14,23 @@ def _problem(seed: int):
     return x, y, model
 
 
+def _bare_loop(seed: int, steps: int) -> torch.nn.Linear:
+    """The model of ``_problem(seed)`` after ``steps`` plain SGD steps (lr 0.1) on the mean squared error."""
+    x, y, bare = _problem(seed)
+    opt = torch.optim.SGD(bare.parameters(), lr=0.1)
+    for _ in range(steps):
+        opt.zero_grad()
+        ((bare(x).squeeze(-1) - y) ** 2).mean().backward()
+        opt.step()
+    return bare
+
+
 def test_matches_a_bare_loop():
     x, y, model = _problem(0)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     trainer = Trainer(lambda _: {"mse": ((model(x).squeeze(-1) - y) ** 2).mean()}, opt)
     trainer.step(25)
-    x2, y2, bare = _problem(0)
-    opt2 = torch.optim.SGD(bare.parameters(), lr=0.1)
-    for _ in range(25):
-        opt2.zero_grad()
-        ((bare(x2).squeeze(-1) - y2) ** 2).mean().backward()
-        opt2.step()
+    bare = _bare_loop(0, 25)
     assert torch.allclose(model.weight, bare.weight) and torch.allclose(model.bias, bare.bias)
 
 
@@ -81,12 +87,7 @@ def test_a_closed_form_objective_trains_its_later_steps_in_inference_mode_to_the
     trainer = Trainer(closed_form, torch.optim.SGD(model.parameters(), lr=0.1))
     trainer.step(4)
     assert modes == [False, True, True, True] and trainer.closed_form
-    x2, y2, bare = _problem(3)
-    opt = torch.optim.SGD(bare.parameters(), lr=0.1)
-    for _ in range(4):
-        opt.zero_grad()
-        ((bare(x2).squeeze(-1) - y2) ** 2).mean().backward()
-        opt.step()
+    bare = _bare_loop(3, 4)
     assert torch.allclose(model.weight, bare.weight, atol=1e-6) and torch.allclose(model.bias, bare.bias, atol=1e-6)
     assert not torch.is_inference(model.weight) and model(x).requires_grad  # the model still takes autograd
 

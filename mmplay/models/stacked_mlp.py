@@ -25,6 +25,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from mmplay.models.stacked_output import output_layer_grads
+
 
 class StackedMLP(nn.Module):
     """Parameters ``w1`` (K, H, D + 1) — the last column the first bias —, ``w2`` (K, O, H), ``b2`` (K, O, 1)."""
@@ -52,7 +54,5 @@ class StackedMLP(nn.Module):
     def set_grads(self, x: torch.Tensor, hidden: torch.Tensor, d_out: torch.Tensor) -> None:
         """Set every parameter's ``.grad`` to ``∂L/∂θ``, given the inputs, :meth:`forward`'s hidden activations
         and ``∂L/∂Y`` (K, O, N)."""
-        self.w2.grad = torch.bmm(d_out, hidden.transpose(1, 2))
-        self.b2.grad = d_out.sum(2, keepdim=True)
-        d_hidden = torch.ops.aten.threshold_backward(torch.bmm(self.w2.transpose(1, 2), d_out), hidden, 0)
+        d_hidden = torch.ops.aten.threshold_backward(output_layer_grads(self.w2, self.b2, hidden, d_out), hidden, 0)
         self.w1.grad = torch.bmm(d_hidden, x.transpose(1, 2))

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from mmplay.models.stacked_output import output_layer_grads
+
 
 class StackedTanhMLP(nn.Module):
     """Parameters ``w1`` (K, D, H), ``b1`` (K, H, 1), ``w2`` (K, O, H), ``b2`` (K, O, 1)."""
@@ -44,8 +46,8 @@ class StackedTanhMLP(nn.Module):
     def set_grads(self, x: torch.Tensor, hidden: torch.Tensor, d_out: torch.Tensor) -> None:
         """Set every parameter's ``.grad`` to ``∂L/∂θ``, given the inputs, :meth:`forward`'s hidden activations
         and ``∂L/∂Y`` (K, O, N)."""
-        self.w2.grad = torch.bmm(d_out, hidden.transpose(1, 2))
-        self.b2.grad = d_out.sum(2, keepdim=True)
-        d_hidden = torch.ops.aten.tanh_backward(torch.bmm(self.w2.transpose(1, 2), d_out), hidden)  # ∂H ⊙ (1 − H²)
+        d_hidden = torch.ops.aten.tanh_backward(
+            output_layer_grads(self.w2, self.b2, hidden, d_out), hidden
+        )  # ∂H ⊙ (1 − H²)
         self.w1.grad = torch.bmm(x, d_hidden.transpose(1, 2))
         self.b1.grad = d_hidden.sum(2, keepdim=True)

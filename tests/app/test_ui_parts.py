@@ -109,6 +109,11 @@ def test_every_native_thread_pool_runs_with_the_torch_thread_count():
     assert set(pools.values()) == {1}, pools
 
 
+def in_fresh_process(script: str, mode: str) -> str:
+    """What ``script`` prints, run with argument ``mode`` in a new Python process (process-wide settings stay there)."""
+    return subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, check=True).stdout
+
+
 KEEP_AND_FREE = """
 import ctypes, os, sys
 from mmplay.ui import runtime
@@ -129,14 +134,7 @@ def test_freed_memory_stays_with_the_process_for_the_next_tick():
     """With glibc's defaults a tick's freed blocks went back to the system and the next tick faulted their pages in
     again (missing and contrastive: 16–800 page faults a tick, ≈ 2 µs each, varying with the allocation history;
     ≈ 0 with the memory kept). A freed 24 MB block: returned at once by default, kept once configured."""
-    kept = {
-        mode: float(
-            subprocess.run(
-                [sys.executable, "-c", KEEP_AND_FREE, mode], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for mode in ("default", "keep")
-    }
+    kept = {mode: float(in_fresh_process(KEEP_AND_FREE, mode)) for mode in ("default", "keep")}
     assert kept["default"] < 4 and kept["keep"] > 20, kept
 
 
@@ -162,14 +160,7 @@ print(len(seen))
 def test_config_files_are_polled_every_few_seconds_not_five_times_a_second():
     """``streamlit run`` polls its config files every 0.2 s whatever ``fileWatcherType`` says: 8–9 ms of CPU a second
     on an idle server, 3 without. A config edit is seen within a second by default, not once the polling slowed."""
-    seen = {
-        mode: int(
-            subprocess.run(
-                [sys.executable, "-c", WATCH_AND_EDIT, mode], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for mode in ("default", "slow")
-    }
+    seen = {mode: int(in_fresh_process(WATCH_AND_EDIT, mode)) for mode in ("default", "slow")}
     assert seen == {"default": 1, "slow": 0}, seen
 
 
