@@ -6,6 +6,11 @@ time (itself and its waited-for children, from ``/proc/<pid>/stat``) with the ti
 screen ÷ the lab's steps per tick). The baseline, in the same run, is the server's CPU while the
 same page sits paused for the same time (idle cost: health checks, the websocket). Goals: ``GOALS``
 (synergy ≤ 25 ms per tick, every lab ≤ 40 ms). ``--check``: exit 1 on a miss.
+
+The same 2-core machine ran one fixed piece of work 1.6× slower in one hour than in another (2026-12-03), and
+every lab's cost per tick moved with it. So the JSON also gives ``reference_ms_per_step``: a bare PyTorch training
+loop's time per step (:func:`benchmarks.train_overhead.bare_loop`, synergy's six models, one thread), taken in
+this process before and after the labs, to compare runs of different days by. The goals stay in milliseconds.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import torch
 from playwright.sync_api import sync_playwright
 
 from benchmarks.harness import (
@@ -31,7 +37,8 @@ from benchmarks.harness import (
     stop,
     wait_for_script,
 )
-from mmplay.labs import LAB_NAMES, LABS
+from benchmarks.train_overhead import bare_loop
+from mmplay.labs import LAB_NAMES, LABS, synergy
 
 WINDOW_S = 10.0
 SETTLE_S = 3.0  # after the first view: its deferred work (warm-up, gc freeze) is not a tick's cost ...
@@ -88,8 +95,16 @@ def measure(browser, url: str, pid: int, steps_per_tick: int) -> dict[str, float
     }
 
 
+def reference_ms_per_step() -> float:
+    """Milliseconds per step of the bare training loop (best of three, one torch thread, before the server starts
+    or after it stopped)."""
+    torch.set_num_threads(1)
+    return round(min(1000 / bare_loop(synergy.Config()) for _ in range(3)), 3)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     check = parse_check(__doc__, argv)
+    reference_before = reference_ms_per_step()
     proc = serve(ROOT / "app.py", port := free_port())
     labs = {}
     try:
@@ -102,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         stop(proc)
     result = {
+        "reference_ms_per_step": {"before": reference_before, "after": reference_ms_per_step()},
         "labs": labs,
         "synergy_cpu_ms_per_tick": labs["synergy"]["cpu_ms_per_tick"],
         "worst_cpu_ms_per_tick": max(lab["cpu_ms_per_tick"] for lab in labs.values()),
