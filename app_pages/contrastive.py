@@ -5,7 +5,7 @@ import streamlit as st
 from mmplay.i18n import _
 from mmplay.labs import contrastive as lab
 from mmplay.train import history_rows
-from mmplay.ui.cards import card_row, percent, untrained
+from mmplay.ui.cards import card_row, chart_row, percent, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.ui.runtime import start_umap_warm_up
@@ -101,12 +101,8 @@ def render(run: lab.ContrastiveRun) -> None:
     pending = untrained(run.trainer.steps_done, _("Matched pairs pulling together in the embedding shows"))
     st.caption(f"{chance} {pending}".strip())
     figs = figures(run)
-    left, right = st.columns(2)
-    left.plotly_chart(figs["embedding"], key="contrastive.chart.embedding")
-    right.plotly_chart(figs["similarity"], key="contrastive.chart.similarity")
-    row = st.columns(3)
-    for col, name in zip(row, ("recall", "loss", "au")):
-        col.plotly_chart(figs[name], key=f"contrastive.chart.{name}")
+    chart_row({f"contrastive.chart.{name}": figs[name] for name in ("embedding", "similarity")})
+    chart_row({f"contrastive.chart.{name}": figs[name] for name in ("recall", "loss", "au")})
 
 
 page.train(render)

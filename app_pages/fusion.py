@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmplay.i18n import _
 from mmplay.labs import fusion as lab
-from mmplay.ui.cards import card_row, chance_caption, untrained
+from mmplay.ui.cards import card_row, chance_caption, chart_row, untrained
 from mmplay.ui.lab_page import LabPage
 from mmplay.ui.predict import grade_prediction
 from mmplay.viz import fusion as viz
@@ -53,9 +53,7 @@ def render(run: lab.LogitRun) -> None:
     )
     chance_caption(m["chance.accuracy"], after=pending)
     figs = figures(run)
-    left, right = st.columns(2)
-    left.plotly_chart(figs["posterior"], key="fusion.posterior")
-    right.plotly_chart(figs["reliability"], key="fusion.reliability")
+    chart_row({"fusion.posterior": figs["posterior"], "fusion.reliability": figs["reliability"]})
     predictor, accuracy = _("predictor"), _("accuracy")
     st.markdown(
         f"| {predictor} | {accuracy} | ECE | NLL |\n|---|---|---|---|\n"

@@ -1,9 +1,11 @@
-"""Metric cards that carry their reference: accuracies with their chance level, no verdict before training."""
+"""Metric cards that carry their reference (accuracies with their chance level, no verdict before training), and rows
+of cards or charts sent as one element each."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -39,6 +41,14 @@ def card_row() -> DeltaGenerator:
     """A row for metric cards side by side, each as wide as the others: one horizontal container (one element to
     send per live tick, where ``st.columns(k)`` sends k + 1)."""
     return st.container(horizontal=True, gap="small")
+
+
+def chart_row(charts: Mapping[str, go.Figure]) -> None:
+    """Charts side by side, each as wide as the others ({element key: figure}): one horizontal container, one
+    element to send per live tick besides the charts (``st.columns(k)`` sends k + 1)."""
+    row = st.container(horizontal=True, gap="small")
+    for key, fig in charts.items():
+        row.plotly_chart(fig, key=key)
 
 
 def chance_caption(chance: float, before: str = "", after: str = "") -> None:

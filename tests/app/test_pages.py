@@ -37,22 +37,34 @@ def test_every_lab_page_renders_and_step_changes_what_it_shows(slug):
     assert shown(at) != before
 
 
-def metric_rows(node) -> list[int]:
-    """How many metrics each block of the page holds directly, for the blocks that hold any."""
+def rows_of(node, kind: str) -> list[int]:
+    """How many ``kind`` elements (``metric``, ``plotly_chart``) each block of the page holds directly, for the blocks
+    that hold any."""
     kids = getattr(node, "children", None)
     if not isinstance(kids, dict):
         return []
-    here = sum(getattr(child, "type", "") == "metric" for child in kids.values())
-    return ([here] if here else []) + [n for child in kids.values() for n in metric_rows(child)]
+    here = sum(getattr(child, "type", "") == kind for child in kids.values())
+    return ([here] if here else []) + [n for child in kids.values() for n in rows_of(child, kind)]
 
 
-@pytest.mark.parametrize("slug, cards", [("gating", 6), ("missing", 6), ("fusion", 4), ("dominance", 5)])
-def test_a_row_of_cards_is_one_block_to_send_each_tick(slug, cards):
-    """Each live tick resends the cards; in ``st.columns(k)`` a row was k + 1 blocks to send (one message each,
-    ≈ 0.15 ms of server CPU apiece), in one horizontal container it is one."""
+@pytest.mark.parametrize(
+    "slug, kind, rows",
+    [
+        ("gating", "metric", [6]),
+        ("missing", "metric", [6]),
+        ("fusion", "metric", [4]),
+        ("dominance", "metric", [5]),
+        ("contrastive", "plotly_chart", [2, 3]),
+        ("fusion", "plotly_chart", [2]),
+    ],
+)
+def test_a_row_of_cards_or_charts_is_one_block_to_send_each_tick(slug, kind, rows):
+    """Each live tick resends the cards and charts; in ``st.columns(k)`` a row was k + 1 blocks to send (one message
+    each, ≈ 0.15 ms of server CPU apiece), in one horizontal container it is one."""
     at = page(slug).run()
     assert not at.exception
-    assert cards in metric_rows(at._tree)
+    found = rows_of(at._tree, kind)
+    assert all(count in found for count in rows), found
 
 
 def test_synergy_play_trains_and_pause_stops():
