@@ -38,15 +38,19 @@ def accuracy_cards(
 
 
 def card_row() -> DeltaGenerator:
-    """A row for metric cards side by side, each as wide as the others: one horizontal container (one element to
-    send per live tick, where ``st.columns(k)`` sends k + 1)."""
+    """A row for metric cards side by side, each as wide as its text, sharing the row's width: one horizontal
+    container (one element to send per live tick, where ``st.columns(k)`` sends k + 1)."""
+    return _horizontal_row()
+
+
+def _horizontal_row() -> DeltaGenerator:
     return st.container(horizontal=True, gap="small")
 
 
 def chart_row(charts: Mapping[str, go.Figure]) -> None:
     """Charts side by side, each as wide as the others ({element key: figure}): one horizontal container, one
     element to send per live tick besides the charts (``st.columns(k)`` sends k + 1)."""
-    row = st.container(horizontal=True, gap="small")
+    row = _horizontal_row()
     for key, fig in charts.items():
         row.plotly_chart(fig, key=key)
 
