@@ -132,3 +132,16 @@ def test_first_argmax_is_torch_argmax_with_its_ties():
     x[2, 0] = x[1, 0]  # ties between classes 1 and 2 on the first row, wherever 1 wins
     x[3, 1] = x[:, 1].amax(0)  # class 3 ties the best on the second row
     torch.testing.assert_close(gating.first_argmax(x), x.argmax(0).float(), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("batch", [100, 300])  # blocks of 50 steps (21 steps stay in one), of 16 (they cross one)
+def test_training_does_not_depend_on_how_steps_are_grouped_into_ticks(batch):
+    """Blocks of steps are aligned on the step count (the gate's inputs of a block come from the experts at its
+    start), so 3 ticks of 7 steps end where one tick of 21 does."""
+    config = gating.Config(n_train=400, n_test=400, batch=batch)
+    ticks, once = gating.build(config), gating.build(config)
+    for _ in range(3):
+        ticks.trainer.step(7)
+    once.trainer.step(21)
+    for (name, a), b in zip(ticks.models.named_parameters(), once.models.parameters()):
+        assert torch.equal(a, b), name

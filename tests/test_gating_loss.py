@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from mmplay.models.gating_loss import gating_losses
+from mmplay.models.gating_loss import gate_inputs, gating_losses
 from mmplay.models.linear_bank import LinearBank
 from mmplay.robust import gating as g
 
@@ -56,7 +56,10 @@ def test_closed_form_losses_and_gradients_equal_autograd():
     sum(losses.values()).backward()
 
     onehot = F.one_hot(y, 4).t().double()
-    closed = gating_losses(bank, gate, clean.t(), noisy.t(), log_dist.t(), onehot, onehot / -len(y))
+    gate_features, chosen = gate_inputs(bank, noisy.t(), log_dist.t(), onehot)
+    torch.testing.assert_close(gate_features, features.t(), rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(chosen, torch.stack([p_a, p_b, p_f]).gather(2, y.view(1, -1, 1).expand(3, -1, 1))[..., 0])
+    closed = gating_losses(bank, gate, clean.t(), onehot / -len(y), gate_features, chosen)
     for name, loss in losses.items():
         torch.testing.assert_close(closed[name], loss.detach(), rtol=1e-12, atol=1e-14)
     for k, (layer, cols) in enumerate(zip(members, SLICES)):

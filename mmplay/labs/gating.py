@@ -3,7 +3,10 @@
 Trained on clean data: logistic regressions on A, on B, and on [A, B] (naive fusion). A soft gate
 (:class:`mmplay.robust.gating.SoftGate`) learns, on training data whose A or B is randomly
 corrupted (``AUGMENTED_COPIES`` copies drawn once, one per step in turn), how to weigh {A, B, fused}.
-Each step takes a minibatch of ``batch`` items (drawn with replacement; all when it covers the set).
+Each step takes a minibatch of ``batch`` items (drawn with replacement; all when it covers the set). The steps
+come in blocks of ``⌊BLOCK_ITEMS / batch⌋`` (10 at the defaults), aligned on the step count: a block's minibatches
+are drawn at once, and the gate learns from the experts' predictions as they were at its block's start (at most
+9 steps old at the defaults; the experts change little in that time), computed for the whole block in one pass.
 At test time B is corrupted: Gaussian noise of std ``8·C`` or, with probability C, features of another
 class ("misleading").
 """
@@ -25,16 +28,17 @@ from mmplay.i18n import L_, N_
 from mmplay.labs import entry
 from mmplay.labs.declaration import Lab, Metrics, at_least, at_most, difference
 from mmplay.metrics import chance_accuracy
-from mmplay.models.gating_loss import gating_losses
+from mmplay.models.gating_loss import gate_inputs, gating_losses
 from mmplay.models.linear_bank import LinearBank
 from mmplay.robust import gating as g
-from mmplay.train import Trainer, adam, minibatch_rows
+from mmplay.train import Trainer, adam
 
 NUISANCE = 6  # pure-noise features appended to each modality: 8 features each
 MAX_NOISE = 8.0  # corruption = 1 means noise std 8 on modality B (its clean features have std ≈ 1)
 METHODS = ("a_only", "b_only", "naive", "rule_gate", "learned_gate", "entropy_gate")
 LEVELS = tuple(i / 10 for i in range(11))
 AUGMENTED_COPIES = 8  # corrupted copies of the training set, drawn once; the gate trains on them in turn
+BLOCK_ITEMS = 5_000  # the minibatches of ⌊this / batch⌋ steps are drawn, and the gate's inputs computed, at once
 KIND_NAMES = {"noise": N_("noise"), "misleading": N_("misleading")}
 T = TypeVar("T")
 
@@ -107,24 +111,37 @@ class GatingRun:
         self.noisy = [inputs_of(augmented(train, i), self.typicality) for i in range(AUGMENTED_COPIES)]
 
         gen = torch.Generator().manual_seed(self.config.seed + 3)
-        n, width = train.y.shape[0], self.clean.features.shape[0]
+        n, width, device = train.y.shape[0], self.clean.features.shape[0], train.y.device
+        batch = min(n, self.config.batch)
+        block = max(1, BLOCK_ITEMS // batch)
         onehot = F.one_hot(train.y, CLASSES).t().to(self.clean.features.dtype)
-        labels = torch.cat([onehot, onehot / -min(n, self.config.batch)])  # Y, −Y/batch
-        tables = [
-            torch.cat([self.clean.features, copy.features, copy.log_dist, labels]).t().contiguous()
-            for copy in self.noisy
-        ]
+        labels = torch.cat([onehot, onehot / -batch])  # Y, −Y/batch
+        table = torch.cat(  # item-major: copy k's items are rows k·n … k·n + n − 1
+            [torch.cat([self.clean.features, copy.features, copy.log_dist, labels]).t() for copy in self.noisy]
+        )
+        pending: list[tuple[torch.Tensor, ...]] = []  # the drawn block's steps still to take, the next one last
+
+        def draw_block(start: int) -> list[tuple[torch.Tensor, ...]]:
+            """The next ``block`` steps' minibatches (step s: ``batch`` items of noisy copy ``s mod AUGMENTED_COPIES``,
+            drawn with replacement as one draw per step would be) gathered at once, and the gate's inputs for all of
+            them (:func:`~mmplay.models.gating_loss.gate_inputs`) under the experts as they are at the block's start.
+            Per step: clean x (D, B), −Y/B (C, B), the gate's features (5, B) and the experts' ``q_k`` (3, B). The
+            table is item-major, so a minibatch gathers whole rows (a column gather was one cache miss per number)."""
+            every = torch.arange(n).expand(block, n)
+            idx = torch.randint(0, n, (block, batch), generator=gen) if batch < n else every
+            copies = torch.arange(start, start + block).remainder_(AUGMENTED_COPIES).mul_(n).unsqueeze(1)
+            cols = table.index_select(0, (idx + copies).view(-1).to(device)).t()
+            clean, noisy, log_dist, onehot, neg_share = cols.split([width, width, 2, CLASSES, CLASSES])
+            features, chosen = gate_inputs(models["experts"], noisy, log_dist, onehot)
+            steps = zip(*(part.split(batch, 1) for part in (clean, neg_share, features, chosen)))
+            return list(steps)[::-1]
 
         def objective(step: int) -> dict[str, torch.Tensor]:
             """The experts' cross-entropies on a clean minibatch and the gate's NLL on the same items of this
-            step's noisy copy; gradients in closed form (:mod:`mmplay.models.gating_loss`). Each copy's table is
-            item-major (one row per item: clean x, noisy x, log1p d², Y, −Y/batch), so a minibatch gathers
-            whole rows (columns of a class-major table were one cache miss per number)."""
-            idx = minibatch_rows(n, self.config.batch, gen, train.y.device)
-            table = tables[step % AUGMENTED_COPIES]
-            cols = (table if idx is None else table.index_select(0, idx)).t()
-            parts = cols.split([width, width, 2, CLASSES, CLASSES])
-            return gating_losses(models["experts"], models["gate"], *parts)
+            step's noisy copy; gradients in closed form (:mod:`mmplay.models.gating_loss`)."""
+            if not pending:
+                pending.extend(draw_block(step))
+            return gating_losses(models["experts"], models["gate"], *pending.pop())
 
         optimizer = adam(models.parameters(), lr=self.config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in evaluate_at(self, self.config).items()}  # noqa: E731
@@ -285,9 +302,9 @@ def _swept_classes(run: GatingRun, kind: str, tau: float) -> tuple[torch.Tensor,
     data = swept_test(run, kind)
     n, levels = run.test.y.shape[0], len(LEVELS)
     with torch.no_grad():
-        logits = run.models["experts"](data.features, out=_scratch(run, "logits"))  # (3, C, L·N)
-        p_a = logits[0, :, :n].softmax(0).unsqueeze(1)  # (C, 1, N): A is the same at every level
-        pair = torch.ops.aten._softmax.out(logits[1:], 1, False, out=_scratch(run, "pair"))
+        p_a = run.models["experts"](data.features[:, :n])[0].softmax(0).unsqueeze(1)  # (C, 1, N): A's at every level
+        pair = run.models["experts"](data.features, out=_scratch(run, "logits"), first=1)  # B's, fused (2, C, L·N)
+        pair = torch.ops.aten._softmax.out(pair, 1, False, out=_scratch(run, "pair"))
         p_b, p_fused = (p.view(-1, levels, n) for p in pair.unbind())  # (C, L, N)
         work = [_scratch(run, f"work.{i}") for i in range(3)]  # (C, L, N) each, reused below
         log_a, log_b = p_a.clamp_min(1e-12).log_(), torch.clamp_min(p_b, 1e-12, out=work[0]).log_()

@@ -8,8 +8,9 @@ logits ``ℓ_k`` (C, N) and ``L_k = −(1/N) Σᵢ Σ_c Y_ci log softmax(ℓ_k)_
 ``∂L_k/∂ℓ_k = P_k/N + (−Y/N)``, one operation each instead of three.
 
 Gate (:class:`~mmplay.robust.gating.SoftGate`): on the noisy copy, the experts' predictions ``P_k`` (C, N) are held
-fixed, features ``f`` feed ``s = MLP(f)`` (3, N) and ``g = softmax(s)``; the mixture's probability of the true class
-is ``p_y = Σ_k g_k q_k`` with ``q_k = P_k[y]``, and ``L = −(1/N) Σᵢ log max(p_y, 10⁻⁹)``. Then
+fixed (:func:`gate_inputs` computes them, with the gate's features, for many steps' items at once), features ``f``
+feed ``s = MLP(f)`` (3, N) and ``g = softmax(s)``; the mixture's probability of the true class is
+``p_y = Σ_k g_k q_k`` with ``q_k = P_k[y]``, and ``L = −(1/N) Σᵢ log max(p_y, 10⁻⁹)``. Then
 ``∂L/∂s = (g − r)/N`` with the responsibilities ``r_k = g_k q_k / p_y`` (zero where ``p_y ≤ 10⁻⁹``: the clamp
 holds there), taken back through the MLP (:meth:`~mmplay.robust.gating.SoftGate.set_grads`).
 
@@ -54,26 +55,35 @@ def gate_features(probs: torch.Tensor, log_dist: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
+def gate_inputs(
+    experts: LinearBank, noisy: torch.Tensor, log_dist: torch.Tensor, onehot: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """What the gate trains on, for noisy inputs ``noisy`` (D, N) with their ``log1p d²`` (2, N) and one-hot labels
+    ``onehot`` (C, N): its features (5, N) and each expert's probability of the true class ``q_k = P_k[y]`` (3, N),
+    under the experts as they are now."""
+    probs = experts(noisy).softmax(1)
+    return gate_features(probs, log_dist), (probs * onehot).sum(1)
+
+
+@torch.no_grad()
 def gating_losses(
     experts: LinearBank,
     gate: g.SoftGate,
     clean: torch.Tensor,
-    noisy: torch.Tensor,
-    log_dist: torch.Tensor,
-    onehot: torch.Tensor,
     neg_share: torch.Tensor,
+    features: torch.Tensor,
+    chosen: torch.Tensor,
 ) -> dict[str, torch.Tensor]:
-    """``{"a_only", "b_only", "naive", "learned_gate"}`` on clean inputs ``clean`` (D, N), their noisy copy ``noisy``
-    (D, N) with its ``log1p d²`` (2, N), one-hot labels ``onehot`` (C, N) and ``neg_share`` = ``−onehot/N``; sets
-    every parameter's ``.grad`` to the gradient of their sum."""
-    n = onehot.shape[1]
+    """``{"a_only", "b_only", "naive", "learned_gate"}``: the experts' on clean inputs ``clean`` (D, N) with
+    ``neg_share`` = ``−onehot/N`` (C, N), the gate's on its features ``features`` (5, N) and the experts' ``q_k``
+    ``chosen`` (3, N) (:func:`gate_inputs`, held fixed); sets every parameter's ``.grad`` to the gradient of their
+    sum."""
+    n = neg_share.shape[1]
     log_p = experts(clean).log_softmax(1)  # (3, C, N)
     experts.set_grads(clean, log_p.exp().div_(n).add_(neg_share))
-    probs = experts(noisy).softmax(1)
-    features = gate_features(probs, log_dist)
     hidden, logits = gate.hidden_and_logits(features)
     weights = logits.softmax(0)  # g (3, N)
-    weighted = weights * (probs * onehot).sum(1)  # g_k q_k
+    weighted = weights * chosen  # g_k q_k
     mixture = weighted.sum(0)  # p_y
     clamped = mixture.clamp_min(MIN_MIXTURE)
     responsibilities = torch.addcdiv(weights, weighted, clamped, value=-1)  # g − r

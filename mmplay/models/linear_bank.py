@@ -37,9 +37,11 @@ class LinearBank(nn.Module):
         self.bias = nn.Parameter(torch.cat([layer.bias.detach() for layer in members]))
         self.register_buffer("mask", mask)
 
-    def forward(self, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
-        """Every member's logits for items ``x`` (D, N): (K, C, N), written into ``out`` when given."""
-        return torch.addmm(self.bias.unsqueeze(1), self.weight, x, out=out).unflatten(0, (-1, self.classes))
+    def forward(self, x: torch.Tensor, out: torch.Tensor | None = None, first: int = 0) -> torch.Tensor:
+        """The logits of members ``first`` … K − 1 for items ``x`` (D, N): (K − first, C, N), written into ``out``
+        when given."""
+        rows = slice(first * self.classes, None)
+        return torch.addmm(self.bias[rows].unsqueeze(1), self.weight[rows], x, out=out).unflatten(0, (-1, self.classes))
 
     @torch.no_grad()
     def set_grads(self, x: torch.Tensor, d_logits: torch.Tensor) -> None:
