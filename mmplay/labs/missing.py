@@ -76,6 +76,7 @@ class MissingRun:
     outcomes_step: int = field(init=False, default=-1)  # the step they were computed at
     fills: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(init=False)  # the fixed fills of (test x_a, x_b)
     masks: dict[tuple[float, str], tuple[torch.Tensor, torch.Tensor]] = field(init=False, default_factory=dict)
+    columns: dict[tuple[str, str], torch.Tensor] = field(init=False, default_factory=dict)  # filled_columns' fixed ones
 
     def __post_init__(self) -> None:
         config, classifiers, regressors = self.config, self.models["classifiers"], self.models["regressors"]
@@ -157,9 +158,13 @@ def classify(run: MissingRun, strategy: str, a: torch.Tensor, b: torch.Tensor, m
     """Logits (N, C) of the classifier that ``strategy`` uses (the dropout one for ``dropout*``): a view of the
     classifier's (C, N), whose argmax ``.max(1).indices`` takes (the first on ties, as ``argmax``) runs down the
     columns, the fast direction on the CPU."""
-    k = CLASSIFIERS.index("dropout" if strategy.startswith("dropout") else "complete")
     columns = torch.cat([masked_inputs(a, b, m_a, m_b), torch.ones_like(m_a)], 1).t().contiguous()  # last row ones
-    return run.models["classifiers"].member(k, columns).t()
+    return run.models["classifiers"].member(classifier_of(strategy), columns).t()
+
+
+def classifier_of(strategy: str) -> int:
+    """The member of ``models["classifiers"]`` that ``strategy`` uses: the dropout one for ``dropout*``."""
+    return CLASSIFIERS.index("dropout" if strategy.startswith("dropout") else "complete")
 
 
 def regress(run: MissingRun, missing: str, observed: torch.Tensor) -> torch.Tensor:
@@ -195,6 +200,23 @@ def filled_inputs(run: MissingRun, strategy: str, m_a: torch.Tensor, m_b: torch.
     return a, b, shown
 
 
+def filled_columns(run: MissingRun, strategy: str, lost: str) -> torch.Tensor:
+    """The classifier's inputs (7, N) when every test item loses modality ``lost`` (``"a"``, ``"b"``) or nothing
+    (``"none"``), filled and masked as ``strategy`` says (:func:`filled_inputs`), items as columns, last row ones.
+    Kept for every strategy but ``regressor``, whose fill changes as the regressor trains: the test items and the
+    other fills are fixed, so a live tick does not rebuild them."""
+    key = (strategy, lost)
+    if key in run.columns:
+        return run.columns[key]
+    ones = torch.ones_like(run.test.y, dtype=run.test.x["a"].dtype).unsqueeze(1)
+    m_a, m_b = {"none": (ones, ones), "a": (0 * ones, ones), "b": (ones, 0 * ones)}[lost]
+    a, b, shown = filled_inputs(run, strategy, m_a, m_b)
+    columns = torch.cat([masked_inputs(a, b, *shown), ones], 1).t().contiguous()  # last row ones
+    if strategy != "regressor":
+        run.columns[key] = columns
+    return columns
+
+
 def correct_when_lost(run: MissingRun, lost: str) -> dict[str, torch.Tensor]:
     """Per strategy, whether each test item's prediction is right when every item loses modality ``lost``
     (``"a"``, ``"b"``) or nothing (``"none"``): bool (N,). Filling and the models act item by item, so any missing
@@ -204,8 +226,6 @@ def correct_when_lost(run: MissingRun, lost: str) -> dict[str, torch.Tensor]:
     if run.outcomes_step != run.trainer.steps_done:
         run.outcomes, run.outcomes_step = {}, run.trainer.steps_done
     if lost not in run.outcomes:
-        ones = torch.ones_like(run.test.y, dtype=torch.float32).unsqueeze(1)
-        m_a, m_b = {"none": (ones, ones), "a": (0 * ones, ones), "b": (ones, 0 * ones)}[lost]
         run.outcomes[lost] = {}
         with torch.no_grad():
             for strategy in STRATEGIES:
@@ -213,8 +233,8 @@ def correct_when_lost(run: MissingRun, lost: str) -> dict[str, torch.Tensor]:
                 if lost == "none" and twin in run.outcomes[lost]:
                     run.outcomes[lost][strategy] = run.outcomes[lost][twin]
                     continue
-                a, b, shown = filled_inputs(run, strategy, m_a, m_b)
-                run.outcomes[lost][strategy] = classify(run, strategy, a, b, *shown).max(1).indices == run.test.y
+                logits = run.models["classifiers"].member(classifier_of(strategy), filled_columns(run, strategy, lost))
+                run.outcomes[lost][strategy] = logits.t().max(1).indices == run.test.y
     return run.outcomes[lost]
 
 
