@@ -58,7 +58,9 @@ def test_closed_form_losses_and_gradients_equal_autograd():
     onehot = F.one_hot(y, 4).t().double()
     gate_features, chosen = gate_inputs(bank, noisy.t(), log_dist.t(), onehot)
     torch.testing.assert_close(gate_features, features.t(), rtol=1e-12, atol=1e-14)
-    torch.testing.assert_close(chosen, torch.stack([p_a, p_b, p_f]).gather(2, y.view(1, -1, 1).expand(3, -1, 1))[..., 0])
+    torch.testing.assert_close(
+        chosen, torch.stack([p_a, p_b, p_f]).gather(2, y.view(1, -1, 1).expand(3, -1, 1))[..., 0]
+    )
     closed = gating_losses(bank, gate, clean.t(), onehot / -len(y), gate_features, chosen)
     for name, loss in losses.items():
         torch.testing.assert_close(closed[name], loss.detach(), rtol=1e-12, atol=1e-14)
