@@ -76,7 +76,7 @@ class Trainer:
         """Take ``n`` optimizer steps (fewer if ``budget_s`` seconds run out first; at least one), then
         evaluate and record one snapshot."""
         names: list[str] = []
-        total: torch.Tensor | None = None  # the summed losses of the steps taken, one entry per name
+        taken_losses: list[torch.Tensor] = []  # every step's losses, in ``names`` order, averaged once at the end
         deadline = None if budget_s is None else time.perf_counter() + budget_s
         taken = 0
         while taken < n and (deadline is None or taken == 0 or time.perf_counter() < deadline):
@@ -84,9 +84,10 @@ class Trainer:
             self.optimizer.zero_grad(set_to_none=True)
             with torch.inference_mode(self.closed_form):
                 losses = self.objective(self.steps_done)
-                stacked = torch.stack(list(losses.values()))
-                if stacked.requires_grad:
-                    stacked.sum().backward()
+                values = list(losses.values())
+                if any(loss.requires_grad for loss in values):
+                    torch.stack(values).sum().backward()
+                    values = [loss.detach() for loss in values]
                 else:  # the objective wrote its gradients itself
                     self.closed_form = True
                 for hook in self.grad_hooks:
@@ -94,8 +95,11 @@ class Trainer:
                 self.optimizer.step()
             self.steps_done += 1
             names = list(losses)
-            total = stacked.detach() if total is None else total + stacked.detach()
-        mean_losses = dict(zip(names, (total / taken).tolist())) if total is not None else {}
+            taken_losses.extend(values)
+        mean_losses = {}
+        if taken_losses:
+            means = torch.stack(taken_losses).view(taken, len(names)).mean(0)
+            mean_losses = dict(zip(names, means.tolist()))
         with torch.no_grad():
             metrics = self.evaluate()
         snapshot = Snapshot(self.steps_done, mean_losses, metrics)

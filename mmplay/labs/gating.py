@@ -115,10 +115,8 @@ class GatingRun:
         batch = min(n, self.config.batch)
         block = max(1, BLOCK_ITEMS // batch)
         onehot = F.one_hot(train.y, CLASSES).t().to(self.clean.features.dtype)
-        labels = torch.cat([onehot, onehot / -batch])  # Y, −Y/batch
-        table = torch.cat(  # item-major: copy k's items are rows k·n … k·n + n − 1
-            [torch.cat([self.clean.features, copy.features, copy.log_dist, labels]).t() for copy in self.noisy]
-        )
+        labelled = torch.cat([self.clean.features, onehot]).t().contiguous()  # item-major: clean x, Y
+        copies = torch.cat([torch.cat([c.features, c.log_dist]).t() for c in self.noisy])  # copy k: rows k·n …
         pending: list[tuple[torch.Tensor, ...]] = []  # the drawn block's steps still to take, the next one last
 
         def draw_block(start: int) -> list[tuple[torch.Tensor, ...]]:
@@ -126,13 +124,15 @@ class GatingRun:
             drawn with replacement as one draw per step would be) gathered at once, and the gate's inputs for all of
             them (:func:`~mmplay.models.gating_loss.gate_inputs`) under the experts as they are at the block's start.
             Per step: clean x (D, B), −Y/B (C, B), the gate's features (5, B) and the experts' ``q_k`` (3, B). The
-            table is item-major, so a minibatch gathers whole rows (a column gather was one cache miss per number)."""
+            tables are item-major, so a minibatch gathers whole rows (a column gather was one cache miss per number),
+            and the clean features are kept once, not in every copy (a smaller table to gather from)."""
             every = torch.arange(n).expand(block, n)
             idx = torch.randint(0, n, (block, batch), generator=gen) if batch < n else every
-            copies = torch.arange(start, start + block).remainder_(AUGMENTED_COPIES).mul_(n).unsqueeze(1)
-            cols = table.index_select(0, (idx + copies).view(-1).to(device)).t()
-            clean, noisy, log_dist, onehot, neg_share = cols.split([width, width, 2, CLASSES, CLASSES])
-            features, chosen = gate_inputs(models["experts"], noisy, log_dist, onehot)
+            offsets = torch.arange(start, start + block).remainder_(AUGMENTED_COPIES).mul_(n).unsqueeze(1)
+            clean, labels = labelled.index_select(0, idx.reshape(-1).to(device)).t().split([width, CLASSES])
+            noisy, log_dist = copies.index_select(0, (idx + offsets).view(-1).to(device)).t().split([width, 2])
+            features, chosen = gate_inputs(models["experts"], noisy, log_dist, labels)
+            neg_share = labels / -batch
             steps = zip(*(part.split(batch, 1) for part in (clean, neg_share, features, chosen)))
             return list(steps)[::-1]
 

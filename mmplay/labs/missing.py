@@ -271,7 +271,8 @@ def rate_sweep(run: MissingRun, which: str) -> dict[str, list[float]]:
 
 
 def imputation_sample(run: MissingRun, which: str, limit: int = 300) -> dict[str, list[float]]:
-    """True vs imputed first feature of the missing modality (``which`` ∈ {a, b})."""
+    """True vs imputed second feature of the missing modality (``which`` ∈ {a, b}), for the first ``limit`` test
+    items."""
     x_a, x_b = run.test.x["a"][:limit], run.test.x["b"][:limit]
     with torch.no_grad():
         if which == "a":

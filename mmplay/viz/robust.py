@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from mmplay.i18n import N_, _
@@ -104,18 +105,21 @@ def disagreement_histogram(js: Mapping[str, Sequence[float]], tau: float) -> go.
 
 
 def imputation_scatter(sample: Mapping[str, Sequence[float]]) -> go.Figure:
+    """Imputed vs true values, one series per imputer, and the diagonal; the points as float32 typed arrays (a live
+    tick sends 600 of them: base64, not decimal text)."""
+    true = np.asarray(sample["true"], dtype=np.float32)
     traces = [
         {
             "type": "scatter",
-            "x": sample["true"],
-            "y": sample[name],
+            "x": true,
+            "y": np.asarray(sample[name], dtype=np.float32),
             "mode": "markers",
             "name": _(MISSING_LABELS[name]),
             "marker": {"size": 4, "opacity": 0.6},
         }
         for name in ("conditional", "regressor")
     ]
-    lo, hi = min(sample["true"]), max(sample["true"])
+    lo, hi = float(true.min()), float(true.max())
     traces.append(
         {
             "type": "scatter",
