@@ -44,8 +44,8 @@ def figures(run: lab.DominanceRun) -> dict:
     probes = {u: [r[f"probe_accuracy.{u}"] for r in rows] for u in ("a", "b")}
     return {
         "probes": viz.probe_figure(steps, probes, ceiling or None, {k: (v[0], v[1]) for k, v in kept.items()}),
-        "grads": viz.grad_figure(run.trace),
-        "ogm": viz.ogm_figure(run.trace),
+        "grads": viz.grad_figure(run.settle_trace()),
+        "ogm": viz.ogm_figure(run.settle_trace()),
         "fused": line_chart(
             steps,
             {

@@ -1,5 +1,7 @@
 """Dominance: the OGM coefficient's branches, the gradient tools, the knobs (claims: tests/test_claims.py)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -75,3 +77,16 @@ def test_closed_form_gradients_match_autograd(weights):
     for name in expected:
         torch.testing.assert_close(got[name], expected[name], rtol=1e-10, atol=1e-12)
     torch.testing.assert_close(features["b"], phi["b"].detach())
+
+
+def test_traces_kept_and_settled_in_a_batch_equal_those_taken_a_step_at_a_time():
+    """With OGM at α = 0 every step computes its gradient norms and ρ at once (k = 1: the gradients unchanged);
+    without a method the steps are kept and settled together at the evaluation: the same traces."""
+    config = dominance.Config(n_train=200, n_test=200, steps=60)
+    at_once, kept = dominance.build(replace(config, method="ogm", alpha=0.0)), dominance.build(config)
+    for run in (at_once, kept):
+        for _ in range(3):
+            run.trainer.step(20)
+    assert not kept.pending and len(kept.trace["rho"]) == 60
+    for name in ("grad_a", "grad_b", "rho", "k_a", "k_b"):
+        assert kept.trace[name] == pytest.approx(at_once.trace[name], rel=1e-12, abs=0), name

@@ -92,6 +92,7 @@ class DominanceRun:
     trainer: Trainer = field(init=False)
     batch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # this step's features and targets
     first_aux: dict[str, float] | None = field(init=False, default=None)  # unimodal losses at the first step
+    pending: list[tuple] = field(init=False, default_factory=list)  # steps not yet in ``trace`` (settle_trace)
 
     def __post_init__(self) -> None:
         seed = self.config.seed
@@ -129,28 +130,70 @@ class DominanceRun:
         return weights
 
     def modulate(self, step: int) -> None:
-        """Record gradient norms and ρ; rescale the encoders' gradients as the method says."""
-        config, models, batch = self.config, self.models, self.batch
-        enc = self.encoders
+        """Record gradient norms and ρ; rescale the encoders' gradients as the method says. A step whose method
+        does not act on them (none, loss weights, or outside the modulation window) only keeps what they are
+        computed from (:meth:`settle_trace` computes them for many steps at once)."""
+        config, enc = self.config, self.encoders
+        active = config.modulation_start <= step < config.modulation_stop
+        if config.method not in MODULATING or not active:
+            head = self.models["head"]
+            grads = [p.grad for u in ("a", "b") for p in enc[u] if p.grad is not None]
+            weights = torch.cat([head.weight.detach().flatten(), head.bias.detach()])  # as they are at this step
+            self.pending.append((grads, weights, self.batch))
+            return
+        self.settle_trace()
+        batch, head = self.batch, self.models["head"]
         norm_a, norm_b = balance.grad_norms([enc["a"], enc["b"]])
         self.trace["grad_a"].append(norm_a)
         self.trace["grad_b"].append(norm_b)
-        weight, bias = models["head"].weight.detach(), models["head"].bias.detach()
+        weight, bias = head.weight.detach(), head.bias.detach()
         s_a, s_b = balance.contribution_scores(
             [batch["phi_a"], batch["phi_b"]], [weight[:, :HIDDEN], weight[:, HIDDEN:]], bias, batch["onehot"]
         )
         rho = s_a / max(s_b, 1e-8)
         self.trace["rho"].append(rho)
-        k = {"a": 1.0, "b": 1.0}
-        active = config.modulation_start <= step < config.modulation_stop
-        if config.method in ("ogm", "ogm_ge") and active:
+        if config.method in OGM:
             k = {"a": balance.ogm_coefficient(rho, config.alpha), "b": balance.ogm_coefficient(1 / rho, config.alpha)}
             for u in ("a", "b"):
                 balance.modulate_grads(enc[u], k[u], self.noise_gen, noise=config.method == "ogm_ge")
-        elif config.method == "grad_norm" and active:
+        else:
             balance.equalise_grad_norms(enc)
+            k = {"a": 1.0, "b": 1.0}
         self.trace["k_a"].append(k["a"])
         self.trace["k_b"].append(k["b"])
+
+    def settle_trace(self) -> dict[str, list[float]]:
+        """``trace`` with the kept steps' gradient norms, ρ and k = 1 appended in order: every norm of every kept
+        step from one ``_foreach_norm``, every contribution score ``s_u`` from one batched pass
+        (:func:`~mmplay.robust.balance.score_sums`), the same numbers a step at a time would give."""
+        if not self.pending:
+            return self.trace
+        steps, self.pending = self.pending, []
+        per_step = len(steps[0][0])
+        squares = torch.stack(torch._foreach_norm([g for grads, _, _ in steps for g in grads])).square()
+        in_a = sum(1 for p in self.encoders["a"] if p.grad is not None)
+        norms = squares.double().view(len(steps), per_step)  # summed in double, as Python sums the floats
+        grad_a, grad_b = norms[:, :in_a].sum(1).sqrt().tolist(), norms[:, in_a:].sum(1).sqrt().tolist()
+        weights = torch.stack([w for _, w, _ in steps])  # (S, C·2H + C)
+        classes = self.models["head"].bias.shape[0]
+        head, bias = weights[:, :-classes].view(len(steps), classes, 2 * HIDDEN), weights[:, -classes:]
+        features = torch.stack([torch.stack([b["phi_a"], b["phi_b"]]) for _, _, b in steps])  # (S, 2, B, H)
+        blocks = torch.stack([head[:, :, :HIDDEN], head[:, :, HIDDEN:]], 1)  # (S, 2, C, H)
+        onehot = torch.stack([b["onehot"] for _, _, b in steps]).unsqueeze(1)  # (S, 1, B, C)
+        half_bias = (bias / 2).view(len(steps), 1, 1, classes).expand(-1, 2, -1, -1)
+        scores = balance.score_sums(
+            features.flatten(0, 1),
+            blocks.flatten(0, 1),
+            half_bias.flatten(0, 1),
+            onehot.expand(-1, 2, -1, -1).flatten(0, 1),
+        ).view(len(steps), 2)
+        for (s_a, s_b), norm_a, norm_b in zip(scores.tolist(), grad_a, grad_b):
+            self.trace["grad_a"].append(norm_a)
+            self.trace["grad_b"].append(norm_b)
+            self.trace["rho"].append(s_a / max(s_b, 1e-8))
+            self.trace["k_a"].append(1.0)
+            self.trace["k_b"].append(1.0)
+        return self.trace
 
 
 def draw(config: Config, n: int, seed: int) -> ImbalancedData:
@@ -201,7 +244,8 @@ def evaluate(run: DominanceRun) -> Metrics:
         "fused_accuracy": fused_accuracy(run),
         "accuracy_without_a": fused_accuracy(run, drop_a=True),
     }
-    ga, gb = run.trace["grad_a"], run.trace["grad_b"]
+    trace = run.settle_trace()
+    ga, gb = trace["grad_a"], trace["grad_b"]
     if ga:
         out["grad_norm_ratio"] = float(np.mean(np.array(ga) / np.maximum(np.array(gb), 1e-12)))
     return out

@@ -26,8 +26,16 @@ def contribution_scores(
     features: Sequence[torch.Tensor], weight_blocks: Sequence[torch.Tensor], bias: torch.Tensor, onehot: torch.Tensor
 ) -> list[float]:
     """``s_u = Σᵢ softmax(W_u φ_u(xᵢ) + b/2)[yᵢ]`` for each modality u, all in one batched pass (targets one-hot)."""
-    logits = torch.baddbmm(bias / 2, torch.stack(list(features)), torch.stack(list(weight_blocks)).transpose(1, 2))
-    return (ops.softmax(logits) * onehot).sum((1, 2)).tolist()
+    return score_sums(torch.stack(list(features)), torch.stack(list(weight_blocks)), bias / 2, onehot).tolist()
+
+
+def score_sums(
+    features: torch.Tensor, weights: torch.Tensor, half_bias: torch.Tensor, onehot: torch.Tensor
+) -> torch.Tensor:
+    """``Σᵢ softmax(W_m φ_mᵢ + b_m/2)[yᵢ]`` for each of M blocks at once: features (M, B, H), weights (M, C, H),
+    ``b/2`` broadcastable to (M, 1, C), one-hot targets broadcastable to (M, B, C); returns (M,)."""
+    logits = torch.baddbmm(half_bias, features, weights.transpose(1, 2))
+    return (ops.softmax(logits) * onehot).sum((1, 2))
 
 
 def grad_norms(groups: Sequence[Iterable[torch.nn.Parameter]]) -> list[float]:
