@@ -118,6 +118,7 @@ class GatingRun:
         labelled = torch.cat([self.clean.features, onehot]).t().contiguous()  # item-major: clean x, Y
         copies = torch.cat([torch.cat([c.features, c.log_dist]).t() for c in self.noisy])  # copy k: rows k·n …
         pending: list[tuple[torch.Tensor, ...]] = []  # the drawn block's steps still to take, the next one last
+        experts, gate = models["experts"], models["gate"]
 
         def draw_block(start: int) -> list[tuple[torch.Tensor, ...]]:
             """The next ``block`` steps' minibatches (step s: ``batch`` items of noisy copy ``s mod AUGMENTED_COPIES``,
@@ -131,7 +132,7 @@ class GatingRun:
             offsets = torch.arange(start, start + block).remainder_(AUGMENTED_COPIES).mul_(n).unsqueeze(1)
             clean, labels = labelled.index_select(0, idx.reshape(-1).to(device)).t().split([width, CLASSES])
             noisy, log_dist = copies.index_select(0, (idx + offsets).view(-1).to(device)).t().split([width, 2])
-            features, chosen = gate_inputs(models["experts"], noisy, log_dist, labels)
+            features, chosen = gate_inputs(experts, noisy, log_dist, labels)
             neg_share = labels / -batch
             steps = zip(*(part.split(batch, 1) for part in (clean, neg_share, features, chosen)))
             return list(steps)[::-1]
@@ -141,7 +142,7 @@ class GatingRun:
             step's noisy copy; gradients in closed form (:mod:`mmplay.models.gating_loss`)."""
             if not pending:
                 pending.extend(draw_block(step))
-            return gating_losses(models["experts"], models["gate"], *pending.pop())
+            return gating_losses(experts, gate, *pending.pop())
 
         optimizer = adam(models.parameters(), lr=self.config.lr)
         evaluate = lambda: {f"accuracy.{k}": v for k, v in evaluate_at(self, self.config).items()}  # noqa: E731

@@ -125,11 +125,11 @@ class MissingRun:
             if not pending:
                 pending.extend(draw_block())
             inputs, neg_onehot, observed, neg_targets = pending.pop()
-            logits, hidden = classifiers(inputs)
+            logits, hidden = classifiers.forward(inputs)  # forward: no nn.Module call machinery a step
             log_p = logits.log_softmax(1)
             classifiers.set_grads(inputs, hidden, torch.add(neg_onehot, log_p.exp(), alpha=1 / batch))
             losses = (log_p * neg_onehot).sum((1, 2))
-            guesses, hidden = regressors(observed)
+            guesses, hidden = regressors.forward(observed)
             d_guesses = torch.add(neg_targets, guesses, alpha=1 / batch)  # (Ŷ − Y)/B
             regressors.set_grads(observed, hidden, d_guesses)
             flat = d_guesses.view(-1)

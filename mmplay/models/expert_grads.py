@@ -31,7 +31,7 @@ def experts_losses(
     in its expert's units, and the gate's inputs ``g`` (2, N); sets the ``.grad`` of ``models``' parameters
     (``"experts"``, ``"gate"``) to the gradient of their sum."""
     experts, gate, n = models["experts"], models["gate"], t.shape[-1]
-    out, hidden = experts.net(u)  # (2, 2, N)
+    out, hidden = experts.net.forward(u)  # (2, 2, N); forward: no nn.Module call machinery a step
     raw_log_var = out[:, 1]
     log_var = raw_log_var.clamp(*LOG_VARIANCE_RANGE)
     residual = t - out[:, 0]
@@ -42,7 +42,7 @@ def experts_losses(
     experts.net.set_grads(u, hidden, torch.stack([scaled * (-1 / n), d_log_var], 1))
     log_density = (log_var + squared).mul_(-0.5)  # log N(w; μ, σ²) + c, with c = ½ log 2π + log scale
     g = g.unsqueeze(0)
-    logits, gate_hidden = gate(g)  # (1, 2, N)
+    logits, gate_hidden = gate.forward(g)  # (1, 2, N)
     log_pi = logits[0].log_softmax(0)
     joint = log_pi + log_density  # ℓ + c (2, N): the responsibilities ignore c
     mixture = torch.logaddexp(joint[0], joint[1])  # log Σ_k e^{ℓ_k} + c

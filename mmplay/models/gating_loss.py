@@ -79,7 +79,7 @@ def gating_losses(
     ``chosen`` (3, N) (:func:`gate_inputs`, held fixed); sets every parameter's ``.grad`` to the gradient of their
     sum."""
     n = neg_share.shape[1]
-    log_p = experts(clean).log_softmax(1)  # (3, C, N)
+    log_p = experts.forward(clean).log_softmax(1)  # (3, C, N); forward: no nn.Module call machinery a step
     experts.set_grads(clean, log_p.exp().div_(n).add_(neg_share))
     hidden, logits = gate.hidden_and_logits(features)
     weights = logits.softmax(0)  # g (3, N)
