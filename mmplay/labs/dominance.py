@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -81,6 +82,15 @@ def encoder(in_dim: int) -> torch.nn.Module:
 TRACES = ("grad_a", "grad_b", "rho", "k_a", "k_b", "w_a", "w_b")
 
 
+class KeptStep(NamedTuple):
+    """What a step's gradient norms and contribution scores are computed from, kept until :meth:`settle_trace`."""
+
+    grads: list[torch.Tensor]  # encoder A's gradients, then encoder B's
+    in_a: int  # how many of them are A's
+    head: torch.Tensor  # the fused head's [W | b] (C, 2H + 1) at this step
+    batch: dict[str, torch.Tensor]  # this step's features φ_a, φ_b and one-hot targets
+
+
 @dataclass
 class DominanceRun:
     config: Config
@@ -92,7 +102,7 @@ class DominanceRun:
     trainer: Trainer = field(init=False)
     batch: dict[str, torch.Tensor] = field(init=False, default_factory=dict)  # this step's features and targets
     first_aux: dict[str, float] | None = field(init=False, default=None)  # unimodal losses at the first step
-    pending: list[tuple] = field(init=False, default_factory=list)  # steps not yet in ``trace`` (settle_trace)
+    pending: list[KeptStep] = field(init=False, default_factory=list)  # steps not yet in ``trace`` (settle_trace)
 
     def __post_init__(self) -> None:
         seed = self.config.seed
@@ -137,9 +147,9 @@ class DominanceRun:
         active = config.modulation_start <= step < config.modulation_stop
         if config.method not in MODULATING or not active:
             head = self.models["head"]
-            grads = [p.grad for u in ("a", "b") for p in enc[u] if p.grad is not None]
-            weights = torch.cat([head.weight.detach().flatten(), head.bias.detach()])  # as they are at this step
-            self.pending.append((grads, weights, self.batch))
+            grads = {u: [p.grad for p in enc[u] if p.grad is not None] for u in ("a", "b")}
+            weights = torch.cat([head.weight.detach(), head.bias.detach().unsqueeze(1)], 1)  # as they are now
+            self.pending.append(KeptStep(grads["a"] + grads["b"], len(grads["a"]), weights, self.batch))
             return
         self.settle_trace()
         batch, head = self.batch, self.models["head"]
@@ -169,25 +179,18 @@ class DominanceRun:
         if not self.pending:
             return self.trace
         steps, self.pending = self.pending, []
-        per_step = len(steps[0][0])
-        squares = torch.stack(torch._foreach_norm([g for grads, _, _ in steps for g in grads])).square()
-        in_a = sum(1 for p in self.encoders["a"] if p.grad is not None)
-        norms = squares.double().view(len(steps), per_step)  # summed in double, as Python sums the floats
-        grad_a, grad_b = norms[:, :in_a].sum(1).sqrt().tolist(), norms[:, in_a:].sum(1).sqrt().tolist()
-        weights = torch.stack([w for _, w, _ in steps])  # (S, C·2H + C)
-        classes = self.models["head"].bias.shape[0]
-        head, bias = weights[:, :-classes].view(len(steps), classes, 2 * HIDDEN), weights[:, -classes:]
-        features = torch.stack([torch.stack([b["phi_a"], b["phi_b"]]) for _, _, b in steps])  # (S, 2, B, H)
-        blocks = torch.stack([head[:, :, :HIDDEN], head[:, :, HIDDEN:]], 1)  # (S, 2, C, H)
-        onehot = torch.stack([b["onehot"] for _, _, b in steps]).unsqueeze(1)  # (S, 1, B, C)
-        half_bias = (bias / 2).view(len(steps), 1, 1, classes).expand(-1, 2, -1, -1)
+        squares = torch.stack(torch._foreach_norm([g for kept in steps for g in kept.grads])).square()
+        squares = squares.double().view(len(steps), -1)  # summed in double, as Python sums the floats
+        in_a = steps[0].in_a
+        grad_a, grad_b = (part.sum(1).sqrt().tolist() for part in (squares[:, :in_a], squares[:, in_a:]))
+        heads = torch.stack([kept.head for kept in steps])  # (S, C, 2H + 1)
         scores = balance.score_sums(
-            features.flatten(0, 1),
-            blocks.flatten(0, 1),
-            half_bias.flatten(0, 1),
-            onehot.expand(-1, 2, -1, -1).flatten(0, 1),
-        ).view(len(steps), 2)
-        for (s_a, s_b), norm_a, norm_b in zip(scores.tolist(), grad_a, grad_b):
+            torch.stack([kept.batch[f"phi_{u}"] for kept in steps for u in ("a", "b")]),  # (2S, B, H)
+            torch.stack([heads[..., :HIDDEN], heads[..., HIDDEN:-1]], 1).flatten(0, 1),  # (2S, C, H)
+            (heads[..., -1:] / 2).transpose(1, 2).repeat_interleave(2, 0),  # b/2 (2S, 1, C)
+            torch.stack([kept.batch["onehot"] for kept in steps]).repeat_interleave(2, 0),  # (2S, B, C)
+        )
+        for (s_a, s_b), norm_a, norm_b in zip(scores.view(-1, 2).tolist(), grad_a, grad_b):
             self.trace["grad_a"].append(norm_a)
             self.trace["grad_b"].append(norm_b)
             self.trace["rho"].append(s_a / max(s_b, 1e-8))
