@@ -158,8 +158,12 @@ def classify(run: MissingRun, strategy: str, a: torch.Tensor, b: torch.Tensor, m
     """Logits (N, C) of the classifier that ``strategy`` uses (the dropout one for ``dropout*``): a view of the
     classifier's (C, N), whose argmax ``.max(1).indices`` takes (the first on ties, as ``argmax``) runs down the
     columns, the fast direction on the CPU."""
-    columns = torch.cat([masked_inputs(a, b, m_a, m_b), torch.ones_like(m_a)], 1).t().contiguous()  # last row ones
-    return run.models["classifiers"].member(classifier_of(strategy), columns).t()
+    return run.models["classifiers"].member(classifier_of(strategy), as_columns(a, b, m_a, m_b)).t()
+
+
+def as_columns(a: torch.Tensor, b: torch.Tensor, m_a: torch.Tensor, m_b: torch.Tensor) -> torch.Tensor:
+    """A classifier's inputs for items (N, ·) and masks (N, 1): ``masked_inputs`` as columns (7, N), last row ones."""
+    return torch.cat([masked_inputs(a, b, m_a, m_b), torch.ones_like(m_a)], 1).t().contiguous()
 
 
 def classifier_of(strategy: str) -> int:
@@ -211,7 +215,7 @@ def filled_columns(run: MissingRun, strategy: str, lost: str) -> torch.Tensor:
     ones = torch.ones_like(run.test.y, dtype=run.test.x["a"].dtype).unsqueeze(1)
     m_a, m_b = {"none": (ones, ones), "a": (0 * ones, ones), "b": (ones, 0 * ones)}[lost]
     a, b, shown = filled_inputs(run, strategy, m_a, m_b)
-    columns = torch.cat([masked_inputs(a, b, *shown), ones], 1).t().contiguous()  # last row ones
+    columns = as_columns(a, b, *shown)
     if strategy != "regressor":
         run.columns[key] = columns
     return columns
