@@ -34,7 +34,7 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
-BENCHMARKS := train_overhead startup time_to_solve browser_latency umap_view procrustes_speed \
+BENCHMARKS := train_overhead startup time_to_solve browser_latency umap_view procrustes_speed elementwise_speed \
 	contrastive_throughput first_view server_cost classroom scaling
 
 bench: $(DEV_STAMP)

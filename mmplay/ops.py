@@ -18,6 +18,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from mmplay import elementwise
+
 
 def softmax(x: torch.Tensor) -> torch.Tensor:
     """Softmax over the last dimension of ``x`` (at least 2-D)."""
@@ -43,7 +45,7 @@ def cross_entropy_and_grad(logits: torch.Tensor, onehot: torch.Tensor) -> tuple[
     ``−(1/N) Σᵢ Σ_c onehot_ic log_softmax(ℓ)_ic``, and its gradient ``(softmax(ℓ) − onehot)/N``, without autograd."""
     log_p = log_softmax(logits)
     n = onehot.shape[0]
-    return -(log_p * onehot).sum((-2, -1)) / n, (log_p.exp() - onehot) / n
+    return -(log_p * onehot).sum((-2, -1)) / n, (elementwise.exp(log_p) - onehot) / n
 
 
 def argmax(x: torch.Tensor) -> torch.Tensor:

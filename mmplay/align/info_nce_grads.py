@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import torch
 
+from mmplay import elementwise
 from mmplay.align.contrastive import InfoNCE
 
 
@@ -38,7 +39,7 @@ def info_nce_and_grads(
     logits = torch.mm(a / tau, b.t())  # S
     log_p, log_q = logits.log_softmax(1), logits.log_softmax(0)
     loss = (log_p.trace() + log_q.trace()) * (-0.5 / n)
-    g = log_p.exp_().add_(log_q.exp_())  # G = P + Q
+    g = elementwise.exp_(log_p).add_(elementwise.exp_(log_q))  # G = P + Q
     d_a = torch.addmm(b, g, b, beta=-2)  # 2Bτ ∂a
     d_b = torch.addmm(a, g.t(), a, beta=-2)  # 2Bτ ∂b
     along_a, along_b = (a * d_a).sum(1, keepdim=True), (b * d_b).sum(1, keepdim=True)

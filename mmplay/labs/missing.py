@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from mmplay import elementwise
 from mmplay.config import knob
 from mmplay.data.latent import CLASSES, TwoModalData, make_two_modal
 from mmplay.device import get_device
@@ -127,7 +128,7 @@ class MissingRun:
             inputs, neg_onehot, observed, neg_targets = pending.pop()
             logits, hidden = classifiers.forward(inputs)  # forward: no nn.Module call machinery a step
             log_p = logits.log_softmax(1)
-            classifiers.set_grads(inputs, hidden, torch.add(neg_onehot, log_p.exp(), alpha=1 / batch))
+            classifiers.set_grads(inputs, hidden, torch.add(neg_onehot, elementwise.exp(log_p), alpha=1 / batch))
             losses = (log_p * neg_onehot).sum((1, 2))
             guesses, hidden = regressors.forward(observed)
             d_guesses = torch.add(neg_targets, guesses, alpha=1 / batch)  # (Ŷ − Y)/B

@@ -20,6 +20,7 @@ import math
 
 import torch
 
+from mmplay import elementwise
 from mmplay.models.gaussian_expert import LOG_VARIANCE_RANGE
 
 
@@ -35,7 +36,7 @@ def experts_losses(
     raw_log_var = out[:, 1]
     log_var = raw_log_var.clamp(*LOG_VARIANCE_RANGE)
     residual = t - out[:, 0]
-    scaled = residual * torch.exp(-log_var)  # r e⁻ˡ
+    scaled = residual * elementwise.exp_(log_var.neg())  # r e⁻ˡ
     squared = scaled * residual  # q
     d_log_var = torch.rsub(squared, 0.5 / n, alpha=0.5 / n)  # ½(1 − q)/N where o₁ is not clamped
     d_log_var = torch.ops.aten.hardtanh_backward(d_log_var, raw_log_var, *LOG_VARIANCE_RANGE)
@@ -46,7 +47,7 @@ def experts_losses(
     log_pi = logits[0].log_softmax(0)
     joint = log_pi + log_density  # ℓ + c (2, N): the responsibilities ignore c
     mixture = torch.logaddexp(joint[0], joint[1])  # log Σ_k e^{ℓ_k} + c
-    gate.set_grads(g, gate_hidden, (log_pi.exp() - (joint - mixture).exp_()).div_(n).unsqueeze(0))
+    gate.set_grads(g, gate_hidden, (elementwise.exp(log_pi) - elementwise.exp_(joint - mixture)).div_(n).unsqueeze(0))
     c = 0.5 * math.log(2 * math.pi) + math.log(experts.scale)
     expert_a, expert_b, gate_loss = torch.rsub(torch.cat([log_density, mixture.unsqueeze(0)]).mean(1), c)
     return {"expert_a": expert_a, "expert_b": expert_b, "gate": gate_loss}

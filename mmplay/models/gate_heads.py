@@ -20,6 +20,8 @@ import math
 import torch
 from torch import nn
 
+from mmplay import elementwise
+
 MODEL_NAMES = ("a_only", "b_only", "late_sum", "linear_concat", "interaction", "mlp")
 LINEAR_NAMES = MODEL_NAMES[:5]
 INPUT_MASK = (  # which of φ = [x, y, x·y] each linear model sees
@@ -89,7 +91,7 @@ class GateModelBank(nn.Module):
     def forward(self, x: dict[str, torch.Tensor]) -> torch.Tensor:
         p, phi = self.views(), lift(x)
         linear = torch.addmm(p["b"], phi, (p["W"] * self.mask).t())  # (N, 5)
-        hidden = torch.tanh(torch.addmm(p["c"], phi[:, :2], p["W1"].t()))  # (N, width)
+        hidden = elementwise.tanh(torch.addmm(p["c"], phi[:, :2], p["W1"].t()))  # (N, width)
         return torch.cat([linear, torch.addmm(p["d"], hidden, p["v"])], dim=1)  # (N, 6)
 
     def linear_model(self, name: str) -> tuple[list[float], float]:

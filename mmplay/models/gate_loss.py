@@ -19,6 +19,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from mmplay import elementwise
 from mmplay.models.gate_heads import GateModelBank
 
 
@@ -27,7 +28,7 @@ def bank_bce(bank: GateModelBank, phi: torch.Tensor, y: torch.Tensor) -> torch.T
     """Per-model mean BCE (6,) of ``bank`` on lifted features ``φ`` (N, 3) and labels ``y`` (N,); adds
     the gradient of their sum to ``bank.theta.grad`` (created if ``None``)."""
     p = bank.plain_views()
-    hidden = torch.tanh(torch.addmm(p["c"], phi[:, :2], p["W1"].t()))  # (N, width)
+    hidden = elementwise.tanh(torch.addmm(p["c"], phi[:, :2], p["W1"].t()))  # (N, width)
     linear = torch.addmm(p["b"], phi, (p["W"] * bank.mask).t())  # (N, 5)
     logits = torch.cat([linear, torch.addmm(p["d"], hidden, p["v"])], dim=1)  # (N, 6)
     losses = F.binary_cross_entropy_with_logits(logits, y[:, None].expand_as(logits), reduction="none").mean(0)

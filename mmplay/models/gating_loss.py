@@ -28,6 +28,7 @@ import functools
 
 import torch
 
+from mmplay import elementwise
 from mmplay.models.linear_bank import LinearBank
 from mmplay.robust import gating as g
 
@@ -80,7 +81,7 @@ def gating_losses(
     sum."""
     n = neg_share.shape[1]
     log_p = experts.forward(clean).log_softmax(1)  # (3, C, N); forward: no nn.Module call machinery a step
-    experts.set_grads(clean, log_p.exp().div_(n).add_(neg_share))
+    experts.set_grads(clean, elementwise.exp(log_p).div_(n).add_(neg_share))
     hidden, logits = gate.hidden_and_logits(features)
     weights = logits.softmax(0)  # g (3, N)
     weighted = weights * chosen  # g_k q_k

@@ -16,6 +16,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from mmplay import elementwise
+
 
 def forward(net: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
     """The tape ``[x, layer₁(x), …, out]``: the input, then every layer's output (the last is the net's output)."""
@@ -26,7 +28,7 @@ def forward(net: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
         elif isinstance(layer, nn.ReLU):
             tape.append(tape[-1].clamp_min(0))
         elif isinstance(layer, nn.Tanh):
-            tape.append(torch.tanh(tape[-1]))
+            tape.append(elementwise.tanh(tape[-1]))
         else:
             raise TypeError(f"no closed-form backward for {type(layer).__name__}")
     return tape

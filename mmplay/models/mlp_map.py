@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from mmplay.models import mlp_grads
+
 
 class StandardisedMLP(nn.Module):
     def __init__(self, a: torch.Tensor, b: torch.Tensor, hidden: int) -> None:
@@ -25,7 +27,7 @@ class StandardisedMLP(nn.Module):
 
     def standardised(self, x: torch.Tensor) -> torch.Tensor:
         """The MLP on standardised input, in standardised output units."""
-        return self.net(self.source(x))
+        return mlp_grads.forward(self.net, self.source(x))[-1]  # its Tanh: elementwise.tanh, as in training
 
     def target(self, b: torch.Tensor) -> torch.Tensor:
         """``(b − μ_b) / σ_b``: what :meth:`standardised` is trained to match."""

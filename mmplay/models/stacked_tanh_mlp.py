@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from mmplay import elementwise
 from mmplay.models.stacked_output import output_layer_grads
 
 
@@ -39,7 +40,7 @@ class StackedTanhMLP(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Every member's output for its own columns ``x`` (K, D, N): ``(Y, H)``, the outputs (K, O, N) and the
         hidden activations (K, H, N) that :meth:`set_grads` needs."""
-        hidden = torch.baddbmm(self.b1, self.w1.transpose(1, 2), x).tanh_()
+        hidden = elementwise.tanh_(torch.baddbmm(self.b1, self.w1.transpose(1, 2), x))
         return torch.baddbmm(self.b2, self.w2, hidden), hidden
 
     @torch.no_grad()

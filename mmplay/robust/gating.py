@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from mmplay import ops
+from mmplay import elementwise, ops
 
 
 def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -149,7 +149,7 @@ class SoftGate(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """``h = tanh(W₁ f + c₁)`` (H, N) (written into ``out`` when given) and ``s = W₂ h + c₂`` (3, N)."""
         first, _, second = self.net  # unpacked: indexing an nn.Sequential costs microseconds a layer
-        hidden = torch.addmm(first.bias.unsqueeze(1), first.weight, features, out=out).tanh_()
+        hidden = elementwise.tanh_(torch.addmm(first.bias.unsqueeze(1), first.weight, features, out=out))
         return hidden, torch.addmm(second.bias.unsqueeze(1), second.weight, hidden)
 
     @torch.no_grad()
