@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from mmplay import elementwise
+
 
 def binary_accuracy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """``mean[(ℓ > 0) = y]`` per column for logits (N,) or (N, M) and labels (N,)."""
@@ -87,7 +89,7 @@ def alignment_uniformity(z_a: torch.Tensor, z_b: torch.Tensor, t: float = 2.0) -
     a, b = F.normalize(z_a, dim=1), F.normalize(z_b, dim=1)
     align = float(((a - b) ** 2).sum(1).mean())
     both = torch.cat([a, b]) * (2 * t) ** 0.5
-    gram = torch.mm(both, both.T).exp_()  # E
+    gram = elementwise.exp_(torch.mm(both, both.T))  # E
     u = torch.exp(-0.5 * both.square().sum(1))  # e^{−t‖x‖²}
     pairs = (u @ gram @ u - (u * u * gram.diagonal()).sum()) / 2
     count = len(both) * (len(both) - 1) / 2
