@@ -55,4 +55,6 @@ class StackedMLP(nn.Module):
         """Set every parameter's ``.grad`` to ``∂L/∂θ``, given the inputs, :meth:`forward`'s hidden activations
         and ``∂L/∂Y`` (K, O, N)."""
         d_hidden = torch.ops.aten.threshold_backward(output_layer_grads(self.w2, self.b2, hidden, d_out), hidden, 0)
-        self.w1.grad = torch.bmm(d_hidden, x.transpose(1, 2))
+        # ∂V₁ = ∂Z Xᵀ computed as (X ∂Zᵀ)ᵀ: MKL's batched product is faster with the long axis N contiguous in both
+        # operands and the few inputs D + 1 as rows (missing's (2, 64, 500) by (2, 500, 7): 48 → 27 µs + a small copy)
+        self.w1.grad = torch.bmm(x, d_hidden.transpose(1, 2)).transpose(1, 2).contiguous()
