@@ -77,6 +77,9 @@ class MissingRun:
     outcomes_step: int = field(init=False, default=-1)  # the step they were computed at
     fills: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(init=False)  # the fixed fills of (test x_a, x_b)
     masks: dict[tuple[float, str], tuple[torch.Tensor, torch.Tensor]] = field(init=False, default_factory=dict)
+    lost: dict[tuple[tuple[float, ...], str], tuple[torch.Tensor, torch.Tensor]] = field(
+        init=False, default_factory=dict
+    )
     columns: dict[tuple[str, str], torch.Tensor] = field(init=False, default_factory=dict)  # filled_columns' fixed ones
 
     def __post_init__(self) -> None:
@@ -191,6 +194,16 @@ def missing_masks(run: MissingRun, rate: float, which: str) -> tuple[torch.Tenso
     return run.masks[rate, which]
 
 
+def lost_indicators(run: MissingRun, rates: tuple[float, ...], which: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(1 − m_a, 1 − m_b)`` (N, R): 1 where a test item loses A (B), one column per missing rate in ``rates``
+    (:func:`missing_masks`). Kept: the test masks are fixed, so a live tick does not rebuild them."""
+    key = (rates, which)
+    if key not in run.lost:
+        masks = [missing_masks(run, rate, which) for rate in rates]
+        run.lost[key] = tuple(1 - torch.cat([mask[i] for mask in masks], 1) for i in (0, 1))
+    return run.lost[key]
+
+
 def filled_inputs(run: MissingRun, strategy: str, m_a: torch.Tensor, m_b: torch.Tensor):
     """Test inputs with missing entries filled as ``strategy`` says, and the masks the model is shown."""
     x_a, x_b = run.test.x["a"], run.test.x["b"]
@@ -245,8 +258,7 @@ def correct_when_lost(run: MissingRun, lost: str) -> dict[str, torch.Tensor]:
 
 def accuracies(run: MissingRun, rate: float, which: str | None = None) -> dict[str, float]:
     """Test accuracy of every strategy when a fraction ``rate`` of items lose ``which`` (default: the config's)."""
-    m_a, m_b = missing_masks(run, rate, which or run.config.missing)
-    table = accuracy_table(run, 1 - m_a, 1 - m_b)
+    table = accuracy_table(run, *lost_indicators(run, (rate,), which or run.config.missing))
     return {strategy: float(table[i, 0]) for i, strategy in enumerate(STRATEGIES)}
 
 
@@ -270,8 +282,7 @@ def accuracy_table(run: MissingRun, lost_a: torch.Tensor, lost_b: torch.Tensor) 
 
 def rate_sweep(run: MissingRun, which: str) -> dict[str, list[float]]:
     """Every strategy's accuracy at each missing rate in ``RATES``."""
-    masks = [missing_masks(run, rate, which) for rate in RATES]
-    table = accuracy_table(run, 1 - torch.cat([m for m, _ in masks], 1), 1 - torch.cat([m for _, m in masks], 1))
+    table = accuracy_table(run, *lost_indicators(run, RATES, which))
     return {s: table[i].tolist() for i, s in enumerate(STRATEGIES)}
 
 
