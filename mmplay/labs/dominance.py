@@ -219,33 +219,36 @@ def build(config: Config, device: torch.device | None = None) -> DominanceRun:
     return DominanceRun(config, train.to(device), test.to(device), models)
 
 
-def probe_accuracy(run: DominanceRun, modality: str) -> float:
-    """Test accuracy of a logistic-regression probe (L2, C = 1) on the frozen encoder's features, refitted from
-    the last evaluation's probe (the same optimum, a few Newton steps)."""
-    encode = run.models[f"enc_{modality}"]
+def probe_accuracy(run: DominanceRun, modality: str, test_phi: torch.Tensor) -> float:
+    """Test accuracy of a logistic-regression probe (L2, C = 1) on the frozen encoder's features (the test items'
+    ``test_phi``), refitted from the last evaluation's probe (the same optimum, a few Newton steps)."""
     with torch.no_grad():
-        train_phi, test_phi = encode(run.train.x[modality]), encode(run.test.x[modality])
+        train_phi = run.models[f"enc_{modality}"](run.train.x[modality])
     run.probes[modality] = fit_logistic(train_phi, run.train.y, init=run.probes.get(modality))
     return linear_probe_accuracy(run.probes[modality], test_phi, run.test.y)
 
 
-def fused_accuracy(run: DominanceRun, drop_a: bool = False) -> float:
-    x_a = torch.zeros_like(run.test.x["a"]) if drop_a else run.test.x["a"]
+def fused_accuracy(run: DominanceRun, phi_a: torch.Tensor, phi_b: torch.Tensor) -> float:
+    """Test accuracy of the fused head on the test items' features ``φ_a``, ``φ_b``."""
     with torch.no_grad():
-        phi = torch.cat([run.models["enc_a"](x_a), run.models["enc_b"](run.test.x["b"])], 1)
-        return float((run.models["head"](phi).argmax(1) == run.test.y).float().mean())
+        return float((run.models["head"](torch.cat([phi_a, phi_b], 1)).argmax(1) == run.test.y).float().mean())
 
 
 def evaluate(run: DominanceRun) -> Metrics:
-    """Probe accuracy of each encoder, fused accuracy with and without A, and the mean ‖∇A‖/‖∇B‖.
+    """Probe accuracy of each encoder, fused accuracy with and without A (its input blanked to zeros), and the mean
+    ‖∇A‖/‖∇B‖; each encoder sees the test items once.
 
     Before any step there are no gradients, so no ratio (the key is left out rather than NaN).
     """
+    x = run.test.x
+    with torch.no_grad():
+        phi = {u: run.models[f"enc_{u}"](x[u]) for u in ("a", "b")}
+        blank_a = run.models["enc_a"](torch.zeros_like(x["a"]))
     out = {
-        "probe_accuracy.a": probe_accuracy(run, "a"),
-        "probe_accuracy.b": probe_accuracy(run, "b"),
-        "fused_accuracy": fused_accuracy(run),
-        "accuracy_without_a": fused_accuracy(run, drop_a=True),
+        "probe_accuracy.a": probe_accuracy(run, "a", phi["a"]),
+        "probe_accuracy.b": probe_accuracy(run, "b", phi["b"]),
+        "fused_accuracy": fused_accuracy(run, phi["a"], phi["b"]),
+        "accuracy_without_a": fused_accuracy(run, blank_a, phi["b"]),
     }
     trace = run.settle_trace()
     ga, gb = trace["grad_a"], trace["grad_b"]
