@@ -52,9 +52,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(script: Path, port: int, timeout_s: float = 60) -> subprocess.Popen:
-    """Start ``streamlit run script`` on ``port``; return once its health check answers."""
-    return started(launch(script, port), port, timeout_s)
+def serve(script: Path, port: int, timeout_s: float = 60, cwd: Path = ROOT) -> subprocess.Popen:
+    """Start ``streamlit run script`` on ``port`` (from the folder ``cwd``); return once its health check answers."""
+    return started(launch(script, port, cwd), port, timeout_s)
 
 
 def started(proc: subprocess.Popen, port: int, timeout_s: float) -> subprocess.Popen:
@@ -70,8 +70,8 @@ def started(proc: subprocess.Popen, port: int, timeout_s: float) -> subprocess.P
     raise RuntimeError(f"no server answered on port {port}")
 
 
-def launch(script: Path, port: int) -> subprocess.Popen:
-    """``streamlit run script`` on ``port``, headless, one torch thread, output discarded."""
+def launch(script: Path, port: int, cwd: Path = ROOT) -> subprocess.Popen:
+    """``streamlit run script`` on ``port`` from the folder ``cwd``, headless, one torch thread, output discarded."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -88,7 +88,7 @@ def launch(script: Path, port: int) -> subprocess.Popen:
             "--server.fileWatcherType",
             "none",
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, "MMPLAY_TORCH_THREADS": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -106,3 +106,10 @@ def test_report_takes_numpy_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     assert report("made_up", {"ratio": np.float64(1.0), "rate": np.float32(150.0)}, GOALS, check=True) == 0
     line = printed(capsys)
     assert line["pass"] is True and [g["pass"] for g in line["goals"]] == [True, True]
+
+
+def test_server_cost_ab_rejects_unknown_labs_before_checking_anything_out() -> None:
+    from benchmarks import server_cost_ab
+
+    with pytest.raises(SystemExit, match="unknown labs: nope"):
+        server_cost_ab.main(["--base", "HEAD", "--labs", "synergy,nope"])
